@@ -158,6 +158,7 @@ FailureSummary parse_failure_summary(const std::string& console) {
 std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Placeholders& ph) {
   std::vector<CheckFailure> f;
   const Expect& x = s.expect;
+  bool x_no_workers = false;
   auto fail = [&](std::string check, std::string expected, std::string actual) {
     f.push_back({std::move(check), std::move(expected), std::move(actual)});
   };
@@ -179,12 +180,37 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     auto it = x.exit.find(a.node);
     if (it == x.exit.end()) it = x.exit.find("*");
     if (it == x.exit.end()) continue;
-    if (!exit_matches(it->second, a)) fail("exit " + a.node, describe(it->second), describe_exit(a));
+    if (!exit_matches(it->second, a)) {
+      std::string actual = describe_exit(a);
+      auto lines = lines_of(a.err);
+      while (!lines.empty() && lines.back().find_first_not_of(" \t\r") == std::string::npos) lines.pop_back();
+      if (!lines.empty()) actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
+      fail("exit " + a.node, describe(it->second), actual);
+    }
   }
 
   auto started = workers_started(run);
+  // Without any worker, every check about workers would fail alike: say it once.
+  if (started.empty()) {
+    std::vector<std::string> needing;
+    if (!x.attempts.empty()) needing.push_back("attempts");
+    if (x.restarts && *x.restarts >= 0) needing.push_back("restarts");
+    if (x.world_size) needing.push_back("world_size");
+    if (!x.env.empty()) needing.push_back("env");
+    if (x.rank_arithmetic) needing.push_back("rank_arithmetic");
+    if (x.process_tree) needing.push_back("process_tree");
+    bool wants_none = x.attempts.size() == 1 && x.attempts[0].started && x.attempts[0].started->empty() &&
+                      needing.size() == 1;
+    if (!needing.empty() && !wants_none) {
+      std::string which;
+      for (auto& n : needing) which += (which.empty() ? "" : ", ") + n;
+      fail("workers", "workers start (checked by " + which + ")", "no worker started");
+      x_no_workers = true;
+    }
+  }
   // Ranks per attempt.
   for (auto& ae : x.attempts) {
+    if (x_no_workers) break;
     std::vector<int> st, ok;
     std::set<int> pids;
     for (auto* e : started)
@@ -210,7 +236,7 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     }
   }
 
-  if (x.restarts) {
+  if (x.restarts && !x_no_workers) {
     int max_attempt = -1;
     for (auto* e : started) max_attempt = std::max(max_attempt, attempt_of(*e));
     if (max_attempt != *x.restarts)
@@ -218,7 +244,7 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
            max_attempt < 0 ? "no worker started" : std::to_string(max_attempt));
   }
 
-  if (x.world_size) {
+  if (x.world_size && !x_no_workers) {
     std::set<std::string> seen;
     for (auto* e : started) {
       auto it = e->env.find("WORLD_SIZE");
@@ -232,6 +258,7 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
   }
 
   for (auto& ee : x.env) {
+    if (x_no_workers) break;
     std::string check = "env " + ee.var + (ee.rank ? " (rank " + std::to_string(*ee.rank) + ")" : "");
     std::optional<std::regex> re;
     if (ee.regex) re.emplace(ph.resolve_regex(*ee.regex));
@@ -269,7 +296,7 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     }
   }
 
-  if (x.rank_arithmetic) {
+  if (x.rank_arithmetic && !x_no_workers) {
     if (started.empty()) fail("rank arithmetic", "workers to look at", "no worker started");
     for (auto* e : started) {
       auto num = [&](const char* k) -> long {
@@ -293,7 +320,7 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     }
   }
 
-  if (x.process_tree) {
+  if (x.process_tree && !x_no_workers) {
     std::map<std::string, int> per_agent;
     for (auto* e : started) {
       const AgentRecord* owner = nullptr;
