@@ -149,7 +149,8 @@ void C10dStoreServer::drop_client(uint64_t id) {
   // loop destroy it after the callback returns.
   loop_.add_timer(std::chrono::milliseconds(0),
                   [c = std::shared_ptr<C10dConnection>(std::move(conn))] {});
-  if (on_disconnect_) on_disconnect_();
+  // A copy: the callback may replace itself.
+  if (auto cb = on_disconnect_) cb();
 }
 
 void C10dStoreServer::reschedule(Run& run) {
