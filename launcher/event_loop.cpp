@@ -11,7 +11,9 @@ EventLoop::EventLoop() : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
   if (epoll_fd_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + strerror(errno));
 }
 
-EventLoop::~EventLoop() { close(epoll_fd_); }
+EventLoop::~EventLoop() {
+  close(epoll_fd_);
+}
 
 void EventLoop::watch_fd(int fd, FdCallback on_ready, uint32_t events) {
   epoll_event ev{};

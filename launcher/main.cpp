@@ -1,5 +1,60 @@
+// refrun: a torchrun-compatible launcher for one node. This file wires the
+// units together: options -> checks -> rendezvous -> agent.
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
-int main() {
-  std::puts("refrun: not built yet");
-  return 1;
+#include <string>
+
+#include "agent.h"
+#include "launch_setup.h"
+
+int main(int argc, char** argv) {
+  // A closed console must not kill refrun while it still owns workers.
+  signal(SIGPIPE, SIG_IGN);
+  Environment env = current_environment();
+  std::vector<std::string> args(argv + 1, argv + argc);
+
+  AgentConfig config;
+  RendezvousParams params;
+  try {
+    ParsedCommandLine parsed = parse_command_line(args, env);
+    if (parsed.action != ParsedCommandLine::Action::kRun) {
+      std::fputs(parsed.text.c_str(), stdout);
+      return 0;
+    }
+    prepare_launch(parsed.config, env, config, params);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "refrun: error: %s\n", e.what());
+    return 2;
+  }
+
+  // Block the handled signals before any child exists; they arrive on a
+  // signalfd the agent watches. Children unblock them before exec.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int s : config.launch.signals_to_handle) sigaddset(&handled, s);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
+  config.signal_fd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  try {
+    EventLoop loop;
+    std::unique_ptr<Rendezvous> rdzv;
+    try {
+      rdzv = create_rendezvous(loop, params);
+    } catch (const std::runtime_error& e) {
+      std::fprintf(stderr, "refrun: error: %s\n", e.what());
+      return 2;
+    }
+    ProcessGuard guard;
+    guard.start();
+    Agent agent(loop, *rdzv, &guard, std::move(config));
+    int code = agent.run();
+    guard.finish();
+    return code;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "refrun: error: %s\n", e.what());
+    return 1;
+  }
 }

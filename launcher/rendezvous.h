@@ -70,8 +70,8 @@ class Rendezvous {
   virtual void shutdown() = 0;
 };
 
-using RendezvousFactory = std::function<std::unique_ptr<Rendezvous>(
-    EventLoop& loop, const RendezvousParams& params)>;
+using RendezvousFactory =
+    std::function<std::unique_ptr<Rendezvous>(EventLoop& loop, const RendezvousParams& params)>;
 
 // Backends register themselves by name; an unknown name is a usage error.
 // A factory throws std::runtime_error with a one-line message on bad params.

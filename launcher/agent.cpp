@@ -1,0 +1,309 @@
+#include "agent.h"
+
+#include <fcntl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+
+#include "log_layout.h"
+#include "signal_names.h"
+#include "worker_command.h"
+
+namespace {
+
+double now_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+int open_log(const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + strerror(errno));
+  return fd;
+}
+
+std::vector<std::string> to_envp(const Environment& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+}  // namespace
+
+Agent::Agent(EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config)
+    : loop_(loop), rdzv_(rdzv), guard_(guard), cfg_(std::move(config)) {}
+
+Agent::~Agent() {
+  // Normal paths end in finish(); this only covers an exception escaping run().
+  for (auto& w : workers_)
+    if (!w.exited) kill(-w.proc.pid, SIGKILL);
+  cleanup_attempt();
+}
+
+void Agent::say(const std::string& line) {
+  std::string text = "refrun: " + line + "\n";
+  write_all(cfg_.console_err, text.data(), text.size());
+}
+
+int Agent::run() {
+  if (cfg_.signal_fd >= 0) loop_.watch_fd(cfg_.signal_fd, [this](uint32_t) { on_signal(); });
+  rdzv_.on_membership_change([this] { on_membership_change(); });
+  try {
+    start_rendezvous();
+    loop_.run();
+  } catch (const std::exception& e) {
+    fatal(e.what());
+  }
+  return exit_code_;
+}
+
+void Agent::start_rendezvous() {
+  state_ = State::kRendezvous;
+  rdzv_.next_round(
+      restarts_used_, [this](const RendezvousResult& r) { on_round(r); },
+      [this](const std::string& error) {
+        if (state_ == State::kRendezvous) fatal("rendezvous failed: " + error);
+      });
+}
+
+void Agent::on_round(const RendezvousResult& round) {
+  if (state_ != State::kRendezvous) return;  // e.g. a signal ended the job meanwhile
+  round_ = round;
+  restarts_used_ = round.restart_count;
+  try {
+    start_workers();
+  } catch (const std::exception& e) {
+    fatal(std::string("cannot start workers: ") + e.what());
+  }
+}
+
+void Agent::start_workers() {
+  failures_.clear();
+  workers_.clear();
+  workers_.reserve(static_cast<size_t>(cfg_.spec.local_world_size));
+  auto paths =
+      make_attempt_dirs(cfg_.run_log_dir, round_.restart_count, cfg_.spec.local_world_size);
+  state_ = State::kRunning;
+  for (int lr = 0; lr < cfg_.spec.local_world_size; ++lr) spawn_worker(lr, paths[lr]);
+}
+
+void Agent::spawn_worker(int lr, const RankLogPaths& paths) {
+  const LaunchConfig& c = cfg_.launch;
+  Worker w;
+  w.local_rank = lr;
+  w.rank = round_.rank_offset + lr;
+  w.error_file = paths.error_file;
+  Environment env = build_worker_env(cfg_.base_env, cfg_.spec, round_, lr, paths.error_file);
+
+  bool filtered_out = !c.local_ranks_filter.empty() && !c.local_ranks_filter.count(lr);
+  int tee = c.tee.for_rank(lr);
+  int redirect = c.redirects.for_rank(lr) | tee;
+  std::string prefix = log_line_prefix(cfg_.prefix_template, cfg_.spec.role, w.rank, lr);
+
+  WorkerStdio stdio;
+  std::vector<int> child_ends;
+  auto plan = [&](int bit, const std::string& file, int console, std::unique_ptr<OutputPump>& pump,
+                  int& child_fd) {
+    if ((tee & bit) && !filtered_out) {
+      int fds[2];
+      if (pipe2(fds, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+      pump = std::make_unique<OutputPump>(loop_, fds[0], open_log(file), console, prefix);
+      child_fd = fds[1];
+    } else if (redirect & bit) {
+      child_fd = open_log(file);  // redirect only: straight to the file, no pipe
+    } else if (filtered_out) {
+      child_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    } else {
+      return;  // inherited: the fast path
+    }
+    child_ends.push_back(child_fd);
+  };
+  plan(kStdOut, paths.stdout_log, cfg_.console_out, w.out, stdio.out);
+  plan(kStdErr, paths.stderr_log, cfg_.console_err, w.err, stdio.err);
+
+  std::vector<std::string> argv = worker_argv(c, cfg_.program, lr);
+  try {
+    w.proc = spawn_process(cfg_.program, argv, to_envp(env), stdio);
+  } catch (...) {
+    for (int fd : child_ends) close(fd);
+    throw;
+  }
+  for (int fd : child_ends) close(fd);
+  if (guard_) guard_->add(w.proc.pid);
+  workers_.push_back(std::move(w));
+  ++alive_;
+  size_t index = workers_.size() - 1;
+  loop_.watch_fd(workers_[index].proc.pidfd, [this, index](uint32_t) { on_worker_exit(index); });
+}
+
+void Agent::record_exit(Worker& w, int exitcode) {
+  loop_.unwatch_fd(w.proc.pidfd);
+  // Everything the worker wrote is in its pipes now: take it before moving on.
+  if (w.out) w.out->drain();
+  if (w.err) w.err->drain();
+  w.exited = true;
+  w.exitcode = exitcode;
+  --alive_;
+}
+
+void Agent::on_worker_exit(size_t index) {
+  Worker& w = workers_[index];
+  int code = 0;
+  if (w.exited || !reap_process(w.proc, code, false)) return;
+  record_exit(w, code);
+  if (state_ == State::kRunning) {
+    if (code != 0) {
+      failures_.push_back({w.rank, w.local_rank, code, w.proc.pid, now_seconds(), w.error_file});
+      begin_stop(StopReason::kFailure, SIGTERM);
+    } else if (alive_ == 0) {
+      on_all_succeeded();
+    }
+  } else if (state_ == State::kStopping && alive_ == 0) {
+    on_group_stopped();
+  }
+}
+
+void Agent::begin_stop(StopReason reason, int signo) {
+  state_ = State::kStopping;
+  stop_reason_ = reason;
+  // Workers that already exited on their own failed by themselves, not
+  // because refrun stopped them: collect them before signalling.
+  for (auto& w : workers_) {
+    int code = 0;
+    if (w.exited || !reap_process(w.proc, code, false)) continue;
+    record_exit(w, code);
+    if (code != 0 && reason == StopReason::kFailure)
+      failures_.push_back({w.rank, w.local_rank, code, w.proc.pid, now_seconds(), w.error_file});
+  }
+  for (auto& w : workers_)
+    if (!w.exited) kill(-w.proc.pid, signo);
+  if (alive_ == 0) {
+    on_group_stopped();
+    return;
+  }
+  auto grace = std::chrono::duration_cast<EventLoop::Clock::duration>(
+      std::chrono::duration<double>(cfg_.launch.stop_timeout));
+  grace_timer_ = loop_.add_timer(grace, [this] {
+    grace_timer_ = 0;
+    for (auto& w : workers_)
+      if (!w.exited) kill(-w.proc.pid, SIGKILL);
+  });
+}
+
+void Agent::cleanup_attempt() {
+  if (grace_timer_) loop_.cancel_timer(grace_timer_);
+  grace_timer_ = 0;
+  for (auto& w : workers_) {
+    if (w.out) w.out->close();
+    if (w.err) w.err->close();
+    if (w.proc.pidfd >= 0) {
+      loop_.unwatch_fd(w.proc.pidfd);
+      close(w.proc.pidfd);
+      w.proc.pidfd = -1;
+    }
+    if (w.proc.pid > 0) {
+      // The worker is reaped; whatever it left behind in its group goes too.
+      kill(-w.proc.pid, SIGKILL);
+      if (guard_) guard_->remove(w.proc.pid);
+      w.proc.pid = -1;
+    }
+  }
+}
+
+void Agent::on_group_stopped() {
+  cleanup_attempt();
+  switch (stop_reason_) {
+    case StopReason::kSignal:
+      finish(128 + signal_);
+      return;
+    case StopReason::kMembership:
+      say("membership changed; restarting workers (does not count against --max-restarts)");
+      start_rendezvous();
+      return;
+    case StopReason::kFailure:
+      break;
+  }
+  int left = cfg_.launch.max_restarts - restarts_used_;
+  if (left > 0) {
+    const WorkerFailure& f = failures_.front();
+    say("worker group failed (rank " + std::to_string(f.rank) + " exit code " +
+        std::to_string(f.exitcode) + "); restarting, " + std::to_string(left - 1) + "/" +
+        std::to_string(cfg_.launch.max_restarts) + " restarts left");
+    ++restarts_used_;
+    start_rendezvous();
+    return;
+  }
+  std::string summary =
+      format_failure_summary(entrypoint_name(cfg_.launch), failures_, local_hostname());
+  write_all(cfg_.console_err, summary.data(), summary.size());
+  finish(1);
+}
+
+void Agent::on_all_succeeded() {
+  cleanup_attempt();
+  state_ = State::kSucceeded;
+  rdzv_.exit_barrier(
+      [this] {
+        if (state_ == State::kSucceeded) finish(0);
+      },
+      [this](const std::string& error) {
+        if (state_ == State::kSucceeded) fatal("exit barrier failed: " + error);
+      });
+}
+
+void Agent::on_signal() {
+  signalfd_siginfo info{};
+  ssize_t n = read(cfg_.signal_fd, &info, sizeof info);
+  if (n != static_cast<ssize_t>(sizeof info)) return;
+  int signo = static_cast<int>(info.ssi_signo);
+  if (state_ == State::kDone) return;
+  say("received " + signal_name(signo) + ", stopping workers");
+  signal_ = signo;
+  if (state_ == State::kRunning) {
+    begin_stop(StopReason::kSignal, signo);
+  } else if (state_ == State::kStopping) {
+    // Already stopping (after a failure): forward this one too, then exit.
+    stop_reason_ = StopReason::kSignal;
+    for (auto& w : workers_)
+      if (!w.exited) kill(-w.proc.pid, signo);
+  } else {
+    finish(128 + signo);  // no workers running
+  }
+}
+
+void Agent::on_membership_change() {
+  if (state_ == State::kRunning) begin_stop(StopReason::kMembership, SIGTERM);
+}
+
+void Agent::fatal(const std::string& message) {
+  say("error: " + message);
+  for (auto& w : workers_) {
+    if (w.exited || w.proc.pidfd < 0) continue;
+    kill(-w.proc.pid, SIGKILL);
+    int code = 0;
+    reap_process(w.proc, code, true);  // SIGKILL cannot be refused: this returns
+    record_exit(w, code);
+  }
+  finish(1);
+}
+
+void Agent::finish(int code) {
+  if (state_ == State::kDone) return;
+  state_ = State::kDone;
+  exit_code_ = code;
+  cleanup_attempt();
+  if (cfg_.signal_fd >= 0) loop_.unwatch_fd(cfg_.signal_fd);
+  if (!shut_down_) {
+    shut_down_ = true;
+    rdzv_.shutdown();
+  }
+  loop_.stop();
+}

@@ -1,0 +1,14 @@
+// Turns a parsed command line into what the agent and the rendezvous need,
+// doing every check that touches the machine (nproc, script, interpreter,
+// log dir) before anything starts. Throws UsageError.
+#pragma once
+
+#include "agent.h"
+#include "options.h"
+#include "rendezvous.h"
+
+void prepare_launch(const LaunchConfig& launch, const Environment& env, AgentConfig& agent,
+                    RendezvousParams& params);
+
+// A random RFC 4122 version 4 uuid, like Python's uuid.uuid4().
+std::string random_uuid();

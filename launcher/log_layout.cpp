@@ -1,0 +1,124 @@
+#include "log_layout.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+static bool make_dirs(const std::string& path) {
+  std::string::size_type pos = 0;
+  while (true) {
+    pos = path.find('/', pos + 1);
+    std::string part = path.substr(0, pos);
+    if (!part.empty() && mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) return false;
+    if (pos == std::string::npos) break;
+  }
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return false;
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return false;
+  }
+  return true;
+}
+
+static std::string make_temp_dir(const std::string& pattern) {
+  std::string buf = pattern;
+  if (!mkdtemp(buf.data())) return "";
+  return buf;
+}
+
+std::string make_run_log_dir(const std::string& log_dir, const std::string& run_id,
+                             const Environment& env) {
+  std::string base = log_dir;
+  if (base.empty()) {
+    auto it = env.find("TMPDIR");
+    std::string tmp = it != env.end() && !it->second.empty() ? it->second : "/tmp";
+    base = make_temp_dir(tmp + "/refrun_XXXXXX");
+    if (base.empty())
+      throw UsageError("--log-dir (default under " + tmp + "): cannot create: " + strerror(errno));
+  } else if (!make_dirs(base)) {
+    throw UsageError("--log-dir " + log_dir + ": cannot create directory: " + strerror(errno));
+  }
+  std::string safe_id = run_id;
+  for (auto& c : safe_id)
+    if (c == '/') c = '_';
+  std::string run_dir = make_temp_dir(base + "/" + safe_id + "_XXXXXXXX");
+  if (run_dir.empty()) throw UsageError("--log-dir " + base + ": cannot write: " + strerror(errno));
+  return run_dir;
+}
+
+std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int attempt, int nproc) {
+  std::string attempt_dir = run_dir + "/attempt_" + std::to_string(attempt);
+  if (mkdir(attempt_dir.c_str(), 0755) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + attempt_dir + ": " + strerror(errno));
+  std::vector<RankLogPaths> out;
+  for (int lr = 0; lr < nproc; ++lr) {
+    RankLogPaths p;
+    p.dir = attempt_dir + "/" + std::to_string(lr);
+    if (mkdir(p.dir.c_str(), 0755) != 0 && errno != EEXIST)
+      throw std::runtime_error("cannot create " + p.dir + ": " + strerror(errno));
+    // A leftover error file would be mistaken for this attempt's.
+    p.error_file = p.dir + "/error.json";
+    unlink(p.error_file.c_str());
+    p.stdout_log = p.dir + "/stdout.log";
+    p.stderr_log = p.dir + "/stderr.log";
+    out.push_back(p);
+  }
+  return out;
+}
+
+static bool is_ident_char(char c, bool first) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (!first && c >= '0' && c <= '9');
+}
+
+std::string log_line_prefix(const std::string& tmpl, const std::string& role, int rank,
+                            int local_rank) {
+  if (tmpl.empty()) return "[" + role + std::to_string(local_rank) + "]:";
+  auto lookup = [&](const std::string& name, std::string& out) {
+    if (name == "role_name")
+      out = role;
+    else if (name == "rank")
+      out = std::to_string(rank);
+    else if (name == "local_rank")
+      out = std::to_string(local_rank);
+    else
+      return false;
+    return true;
+  };
+  std::string out;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] != '$' || i + 1 == tmpl.size()) {
+      out += tmpl[i];
+      continue;
+    }
+    if (tmpl[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    std::string name, value;
+    size_t end = i + 1;
+    if (tmpl[i + 1] == '{') {
+      auto close = tmpl.find('}', i + 2);
+      if (close != std::string::npos) {
+        name = tmpl.substr(i + 2, close - i - 2);
+        end = close + 1;
+      }
+    } else {
+      while (end < tmpl.size() && is_ident_char(tmpl[end], end == i + 1)) ++end;
+      name = tmpl.substr(i + 1, end - i - 1);
+    }
+    // safe_substitute leaves unknown placeholders as they are.
+    if (!name.empty() && lookup(name, value)) {
+      out += value;
+      i = end - 1;
+    } else {
+      out += '$';
+    }
+  }
+  return out;
+}

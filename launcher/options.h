@@ -1,0 +1,69 @@
+// The command line of refrun: torchrun's options parsed into a plain struct,
+// validated before anything starts. Bad input is a UsageError whose message is
+// the one line refrun prints after "refrun: error: ".
+#pragma once
+
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "std_streams.h"
+
+using Environment = std::map<std::string, std::string>;
+
+// Reads the process environment into a map (tests pass their own).
+Environment current_environment();
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct LaunchConfig {
+  int min_nodes = 1;
+  int max_nodes = 1;
+  std::string nproc_per_node = "1";  // resolved later by resolve_nproc()
+  std::string rdzv_backend = "static";
+  std::string rdzv_endpoint;
+  std::string rdzv_id = "none";
+  std::map<std::string, std::string> rdzv_conf;
+  bool standalone = false;
+  int max_restarts = 0;
+  double monitor_interval = 0.1;  // accepted and validated; refrun is event-driven
+  std::string start_method = "spawn";
+  std::string role = "default";
+  bool module = false;
+  bool no_python = false;
+  bool run_path = false;
+  std::string log_dir;  // empty: a fresh temp dir
+  StdSpec redirects;
+  StdSpec tee;
+  std::set<int> local_ranks_filter;  // empty: every local rank
+  int node_rank = 0;
+  std::string master_addr = "127.0.0.1";
+  int master_port = 29500;
+  std::string local_addr;
+  std::string logs_specs = "default";
+  std::vector<int> signals_to_handle;
+  bool virtual_local_rank = false;
+  double stop_timeout = 30.0;  // seconds between SIGTERM and SIGKILL
+  std::string script;
+  std::vector<std::string> script_args;
+};
+
+struct ParsedCommandLine {
+  enum class Action { kRun, kHelp, kVersion };
+  Action action = Action::kRun;
+  std::string text;  // help or version text
+  LaunchConfig config;
+};
+
+// Parses argv (without argv[0]); env supplies the PET_* fallbacks. Throws
+// UsageError for every bad value. Does not touch the file system.
+ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const Environment& env);
+
+// Parses "N" or "MIN:MAX" (--nnodes).
+std::pair<int, int> parse_nnodes(const std::string& value);
+// Parses "k=v,k=v", quotes around the whole value or a value stripped.
+std::map<std::string, std::string> parse_rdzv_conf(const std::string& value);

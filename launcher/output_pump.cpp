@@ -1,0 +1,96 @@
+#include "output_pump.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "event_loop.h"
+
+void write_all(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd p{fd, POLLOUT, 0};
+        poll(&p, 1, -1);
+        continue;
+      }
+      return;  // a closed console must not stop refrun from managing workers
+    }
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+}
+
+OutputPump::OutputPump(EventLoop& loop, int read_fd, int file_fd, int console_fd,
+                       std::string prefix)
+    : loop_(loop),
+      fd_(read_fd),
+      file_fd_(file_fd),
+      console_fd_(console_fd),
+      prefix_(std::move(prefix)) {
+  fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  loop_.watch_fd(fd_, [this](uint32_t) { on_readable(); });
+}
+
+OutputPump::~OutputPump() {
+  close();
+}
+
+// One read per wakeup keeps several busy workers fairly interleaved.
+void OutputPump::on_readable() {
+  read_once();
+}
+
+bool OutputPump::read_once() {
+  if (fd_ < 0) return false;
+  char buf[65536];
+  ssize_t n = read(fd_, buf, sizeof buf);
+  if (n > 0) {
+    emit(buf, static_cast<size_t>(n));
+    return true;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
+  // EOF (or an error): nothing more will come on this pipe.
+  loop_.unwatch_fd(fd_);
+  return false;
+}
+
+void OutputPump::emit(const char* data, size_t len) {
+  if (file_fd_ >= 0) write_all(file_fd_, data, len);
+  std::string out;
+  size_t start = 0;
+  for (size_t i = 0; i < len; ++i) {
+    if (data[i] != '\n') continue;
+    out += prefix_;
+    out += partial_;
+    out.append(data + start, i + 1 - start);
+    partial_.clear();
+    start = i + 1;
+  }
+  partial_.append(data + start, len - start);
+  if (!out.empty()) write_all(console_fd_, out.data(), out.size());
+}
+
+void OutputPump::drain() {
+  while (read_once()) {
+  }
+}
+
+void OutputPump::close() {
+  if (fd_ < 0) return;
+  drain();
+  if (!partial_.empty()) {
+    std::string out = prefix_ + partial_ + "\n";
+    partial_.clear();
+    write_all(console_fd_, out.data(), out.size());
+  }
+  loop_.unwatch_fd(fd_);
+  ::close(fd_);
+  fd_ = -1;
+  if (file_fd_ >= 0) ::close(file_fd_);
+  file_fd_ = -1;
+}

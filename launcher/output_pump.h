@@ -1,0 +1,40 @@
+// Carries one tee'd worker stream: reads the pipe on the loop, appends the
+// raw bytes to the log file and writes each complete line to the console,
+// prefixed, in a single write() per batch of whole lines, so lines from
+// different workers are never split or interleaved.
+#pragma once
+
+#include <string>
+
+class EventLoop;
+
+class OutputPump {
+ public:
+  // Takes ownership of read_fd (made non-blocking) and file_fd (-1: none).
+  OutputPump(EventLoop& loop, int read_fd, int file_fd, int console_fd, std::string prefix);
+  ~OutputPump();
+  OutputPump(const OutputPump&) = delete;
+  OutputPump& operator=(const OutputPump&) = delete;
+
+  // Reads whatever the pipe holds now. Once the worker has exited, all it
+  // wrote is in the pipe, so this loses nothing even if a grandchild keeps
+  // the write end open.
+  void drain();
+  // Drains, writes a final partial line (newline added), stops watching and
+  // closes the fds. Idempotent.
+  void close();
+
+ private:
+  EventLoop& loop_;
+  int fd_;
+  int file_fd_;
+  int console_fd_;
+  std::string prefix_;
+  std::string partial_;  // bytes after the last newline seen
+  void on_readable();
+  bool read_once();  // false on EAGAIN or EOF
+  void emit(const char* data, size_t len);
+};
+
+// write() until everything is out (retries EINTR, waits on EAGAIN).
+void write_all(int fd, const char* data, size_t len);

@@ -1,0 +1,13 @@
+// The static rendezvous: membership is fixed by the command line
+// (--nnodes, --node-rank, --master-addr/--master-port), so a round completes
+// at once. Also serves --standalone on one node: localhost, a free port.
+#pragma once
+
+#include <memory>
+
+#include "rendezvous.h"
+
+std::unique_ptr<Rendezvous> make_static_rendezvous(EventLoop& loop, const RendezvousParams& params);
+
+// A TCP port nothing listens on right now (bind to port 0, read it back).
+int pick_free_port();

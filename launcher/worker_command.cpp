@@ -1,0 +1,61 @@
+#include "worker_command.h"
+
+#include <unistd.h>
+
+#include "text_util.h"
+
+std::string find_in_path(const std::string& name, const Environment& env) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
+  auto it = env.find("PATH");
+  std::string path = it == env.end() ? "/usr/local/bin:/usr/bin:/bin" : it->second;
+  for (const std::string& dir : split(path, ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+std::string python_executable(const Environment& env) {
+  auto it = env.find("PYTHON_EXEC");
+  std::string name = it != env.end() && !it->second.empty() ? it->second : "python3";
+  std::string found = find_in_path(name, env);
+  if (found.empty())
+    throw UsageError((it != env.end() ? "PYTHON_EXEC " : "python3 ") + name +
+                     ": no such executable (needed to run a Python script)");
+  return found;
+}
+
+static std::string substitute_local_rank(const std::string& arg, int local_rank) {
+  static const std::string kToken = "${local_rank}";
+  std::string out = arg;
+  for (auto pos = out.find(kToken); pos != std::string::npos; pos = out.find(kToken, pos)) {
+    std::string value = std::to_string(local_rank);
+    out.replace(pos, kToken.size(), value);
+    pos += value.size();
+  }
+  return out;
+}
+
+std::vector<std::string> worker_argv(const LaunchConfig& c, const std::string& program,
+                                     int local_rank) {
+  // argv[0] is the script as the user wrote it; `program` is what gets exec'd.
+  std::vector<std::string> argv{c.no_python && !c.run_path ? c.script : program};
+  if (c.run_path) {
+    // Like runpy.run_path in the agent: the script runs as __main__ with
+    // sys.argv = [script, args...].
+    argv.insert(argv.end(), {"-u", "-c",
+                             "import runpy, sys; sys.argv = sys.argv[1:]; "
+                             "runpy.run_path(sys.argv[0], run_name='__main__')",
+                             c.script});
+  } else if (!c.no_python) {
+    argv.push_back("-u");
+    if (c.module) argv.push_back("-m");
+    argv.push_back(c.script);
+  }
+  for (const std::string& a : c.script_args) argv.push_back(substitute_local_rank(a, local_rank));
+  return argv;
+}
+
+std::string entrypoint_name(const LaunchConfig& c) {
+  return c.script;
+}
