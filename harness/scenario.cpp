@@ -376,11 +376,12 @@ Expect parse_expect(const Json& j, const std::string& ptr) {
   each(r, "line_integrity", [&](const Json& a, const std::string& p) {
     ObjectReader lr(a, p);
     LineIntegrityExpect l;
-    TextExpect t;
-    parse_text_fields(lr, t);
-    l.node = t.node;
-    l.file = t.file;
-    l.stream = t.stream == "both" ? "stdout" : t.stream;
+    l.node = lr.string("node").value_or("");
+    l.stream = lr.string("stream").value_or("stdout");
+    if (l.stream != "stdout" && l.stream != "stderr")
+      field_error(lr.pointer("stream"), "stream (the fixture's LCLINE stream) must be stdout or stderr");
+    if (auto f = lr.string("file")) l.file = checked(*f, lr.pointer("file"));
+    if (!l.file.empty() && lr.has("node")) field_error(lr.pointer("file"), "\"file\" excludes \"node\"");
     auto lines = lr.integer("lines");
     if (!lines || *lines < 1) field_error(lr.pointer("lines"), "expected the number of lines per rank (>= 1)");
     l.lines = static_cast<int>(*lines);

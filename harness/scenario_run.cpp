@@ -445,11 +445,11 @@ std::string Execution::do_make_unwritable(const std::string& path) {
     return "";
   }
   // Root writes through permission bits, so put something unwritable in the
-  // path's place: a file where a directory was (creating entries fails with
-  // ENOTDIR) or a directory where a file was (opening it to write: EISDIR).
+  // path's place: a file where a directory was or would be (creating entries
+  // fails with ENOTDIR) or a directory where a file was (EISDIR).
   if (exists && rename(path.c_str(), (path + ".lc-moved").c_str()) != 0)
     return "rename: " + std::string(strerror(errno));
-  if (exists && S_ISDIR(st.st_mode)) {
+  if (!exists || S_ISDIR(st.st_mode)) {
     int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
     if (fd < 0) return "create: " + std::string(strerror(errno));
     close(fd);
