@@ -184,7 +184,7 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
       std::string actual = describe_exit(a);
       auto lines = lines_of(a.err);
       while (!lines.empty() && lines.back().find_first_not_of(" \t\r") == std::string::npos) lines.pop_back();
-      if (!lines.empty()) actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
+      if (!lines.empty() && (a.signo || a.exit_code != 0)) actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
       fail("exit " + a.node, describe(it->second), actual);
     }
   }

@@ -673,7 +673,8 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   r.file = s.file;
   r.profile = p.name;
   std::string self = opt.self.empty() ? "launchcheck" : opt.self;
-  r.reproduce.push_back(self + " run --profile " + shell_quote(p.file) + " " + shell_quote(s.file));
+  r.reproduce.push_back(self + " run --profile " + shell_quote(p.file) + " " +
+                        shell_quote(fs::absolute(s.file).lexically_normal().string()));
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
