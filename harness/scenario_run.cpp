@@ -171,6 +171,11 @@ void Execution::prepare() {
       for (auto& [k, v] : n.options) options[k] = resolve(v, "/options/" + k);
       if ((n.worker.fixture == "cpp" || n.worker.fixture == "shell") && !options.count("no_python"))
         options["no_python"] = "true";
+      // Static rendezvous defaults to port 29500, which a launcher may bind
+      // (torchrun hosts its store there): a free port keeps -j runs apart.
+      bool is_static = !options.count("rdzv_backend") || options["rdzv_backend"] == "static";
+      if (is_static && !options.count("master_port") && options["standalone"] != "true")
+        options["master_port"] = ph_.resolve("{port}");
       for (auto& a : render_options(p_, options)) argv.push_back(a);
       std::string program;
       if (n.worker.fixture.empty()) {
