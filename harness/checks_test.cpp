@@ -6,14 +6,16 @@ namespace {
 
 std::string lcline(const char* stream, int rank, int seq) {
   char buf[128];
-  snprintf(buf, sizeof buf, "LCLINE %s r%d %06d %s", stream, rank, seq, std::string(64, 'x').c_str());
+  snprintf(buf, sizeof buf, "LCLINE %s r%d %06d %s", stream, rank, seq,
+           std::string(64, 'x').c_str());
   return buf;
 }
 
 TEST(LineIntegrity, WholePrefixedLinesPass) {
   std::string text;
   for (int r = 0; r < 2; ++r)
-    for (int i = 0; i < 3; ++i) text += "[default" + std::to_string(r) + "]:" + lcline("stdout", r, i) + "\n";
+    for (int i = 0; i < 3; ++i)
+      text += "[default" + std::to_string(r) + "]:" + lcline("stdout", r, i) + "\n";
   auto res = check_lines(text, "stdout", {0, 1}, 3);
   EXPECT_EQ(res.missing + res.duplicated + res.broken, 0) << res.first_problem;
 }
@@ -70,7 +72,7 @@ class RunChecks : public ::testing::Test {
       e.ppid = 100;
       e.rank = r;
       e.attempt = 0;
-      e.env = {{"RANK", std::to_string(r)}, {"GROUP_RANK", "0"}, {"LOCAL_WORLD_SIZE", "2"},
+      e.env = {{"RANK", std::to_string(r)},       {"GROUP_RANK", "0"}, {"LOCAL_WORLD_SIZE", "2"},
                {"LOCAL_RANK", std::to_string(r)}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "1234"}};
       run.events.push_back(e);
       WorkerEvent x = e;
@@ -82,7 +84,8 @@ class RunChecks : public ::testing::Test {
   }
   std::vector<std::string> checks() {
     std::vector<std::string> out;
-    for (auto& f : run_checks(s, run, ph)) out.push_back(f.check + ": " + f.expected + " / " + f.actual);
+    for (auto& f : run_checks(s, run, ph))
+      out.push_back(f.check + ": " + f.expected + " / " + f.actual);
     return out;
   }
 };
@@ -93,7 +96,8 @@ TEST_F(RunChecks, AHealthyRunPasses) {
   s.expect.world_size = 2;
   s.expect.restarts = 0;
   s.expect.rank_arithmetic = true;
-  s.expect.env.push_back({"MASTER_PORT", std::string("{port}"), std::nullopt, std::nullopt, true, std::nullopt});
+  s.expect.env.push_back(
+      {"MASTER_PORT", std::string("{port}"), std::nullopt, std::nullopt, true, std::nullopt});
   s.expect.process_tree = TreeExpect{true, {{"n0", 2}}};
   s.expect.duration_max_s = 5;
   EXPECT_TRUE(checks().empty()) << checks()[0];
@@ -111,13 +115,15 @@ TEST_F(RunChecks, EachKindCanFail) {
   run.survivors.push_back({999, 1, "sleep 30"});
   s.expect.files.push_back({"{tmp}/*", 1});
   s.expect.duration_min_s = 3;
-  s.expect.output.push_back({"", "both", "", std::string("hello"), std::nullopt, std::nullopt, std::nullopt});
+  s.expect.output.push_back(
+      {"", "both", "", std::string("hello"), std::nullopt, std::nullopt, std::nullopt});
   auto c = checks();
   std::string all;
   for (auto& x : c) all += x + "\n";
-  for (const char* want : {"exit n0: death by SIGKILL / exit code 0", "attempt 0 ranks started: [0,1,2] / [0,1]",
-                           "world size", "restarts", "rank arithmetic", "env NOPE: set", "process tree n0",
-                           "no survivors", "files {tmp}/*", "duration", "output console"})
+  for (const char* want :
+       {"exit n0: death by SIGKILL / exit code 0", "attempt 0 ranks started: [0,1,2] / [0,1]",
+        "world size", "restarts", "rank arithmetic", "env NOPE: set", "process tree n0",
+        "no survivors", "files {tmp}/*", "duration", "output console"})
     EXPECT_NE(all.find(want), std::string::npos) << "missing " << want << " in\n" << all;
 }
 

@@ -28,7 +28,9 @@ std::string self_path() {
 }
 
 // build/bin/launchcheck -> build
-std::string default_build_dir() { return fs::path(self_path()).parent_path().parent_path().string(); }
+std::string default_build_dir() {
+  return fs::path(self_path()).parent_path().parent_path().string();
+}
 
 struct Common {
   std::vector<std::string> paths;
@@ -67,9 +69,9 @@ bool write_text(const std::string& path, const std::string& text) {
   return true;
 }
 
-int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir, int jobs,
-            int repeat, const std::string& junit, const std::string& json, const std::string& keep,
-            const std::string& trace, const std::string& build_dir) {
+int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir,
+            int jobs, int repeat, const std::string& junit, const std::string& json,
+            const std::string& keep, const std::string& trace, const std::string& build_dir) {
   Profile profile;
   try {
     profile = load_profile(profile_arg, profiles_dir, build_dir);
@@ -80,7 +82,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   std::vector<Scenario> scenarios;
   if (!load(c, &scenarios)) return kExitBadInput;
   if (scenarios.empty()) {
-    std::cerr << "launchcheck: no scenario matches" << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
+    std::cerr << "launchcheck: no scenario matches"
+              << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
     return kExitBadInput;
   }
   RunOptions opt;
@@ -111,7 +114,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
     fs::remove(tmp_root, ec);  // only succeeds when no failure kept anything
   }
   bool wrote = true;
-  if (!junit.empty()) wrote = write_text(junit, junit_report(results, secs, "launchcheck." + profile.name)) && wrote;
+  if (!junit.empty())
+    wrote = write_text(junit, junit_report(results, secs, "launchcheck." + profile.name)) && wrote;
   if (!json.empty()) wrote = write_text(json, json_report(results, secs).dump(2) + "\n") && wrote;
   bool ok = wrote;
   bool all_skipped = true;
@@ -155,7 +159,8 @@ int main(int argc, char** argv) {
   Common common;
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("paths", common.paths, "scenario files or folders")->required();
-    sub->add_option("--filter", common.filter, "only scenarios whose id (area/name) matches this glob");
+    sub->add_option("--filter", common.filter,
+                    "only scenarios whose id (area/name) matches this glob");
   };
 
   CLI::App* run = app.add_subcommand("run", "run scenarios against a launcher profile");
@@ -167,7 +172,8 @@ int main(int argc, char** argv) {
   run->add_option("--repeat", repeat, "run each scenario N times")->check(CLI::Range(1, 100000));
   run->add_option("--junit", junit, "write JUnit XML here");
   run->add_option("--json", json, "write a JSON report here");
-  run->add_option("--keep-artifacts", keep, "keep every run's directory under DIR (failed runs are always kept)");
+  run->add_option("--keep-artifacts", keep,
+                  "keep every run's directory under DIR (failed runs are always kept)");
   run->add_option("--trace", trace, "write a Chrome trace-event JSON per scenario into DIR");
   add_common(run);
 
@@ -187,7 +193,9 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   try {
-    if (*run) return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace, build_dir);
+    if (*run)
+      return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace,
+                     build_dir);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
   } catch (const std::exception& e) {

@@ -5,20 +5,25 @@
 namespace {
 
 Profile make(const std::string& style) {
-  return parse_profile(parse_json_text(R"({"name": "p", "command": ["{build}/bin/x"], "option_style": ")" + style +
-                                           R"(", "capabilities": ["c10d"]})",
-                                       "p.json"),
-                       "/prof/p.json", "/b");
+  return parse_profile(
+      parse_json_text(R"({"name": "p", "command": ["{build}/bin/x"], "option_style": ")" + style +
+                          R"(", "capabilities": ["c10d"]})",
+                      "p.json"),
+      "/prof/p.json", "/b");
 }
 
 TEST(Profile, RendersDashAndUnderscoreSpellings) {
-  std::map<std::string, std::string> o = {{"nproc_per_node", "4"}, {"no_python", "true"}, {"standalone", "false"}};
-  EXPECT_EQ(render_options(make("dash"), o), (std::vector<std::string>{"--no-python", "--nproc-per-node=4"}));
-  EXPECT_EQ(render_options(make("underscore"), o), (std::vector<std::string>{"--no_python", "--nproc_per_node=4"}));
+  std::map<std::string, std::string> o = {
+      {"nproc_per_node", "4"}, {"no_python", "true"}, {"standalone", "false"}};
+  EXPECT_EQ(render_options(make("dash"), o),
+            (std::vector<std::string>{"--no-python", "--nproc-per-node=4"}));
+  EXPECT_EQ(render_options(make("underscore"), o),
+            (std::vector<std::string>{"--no_python", "--nproc_per_node=4"}));
 }
 
 TEST(Profile, OmitsDefaultsUnlessTold) {
-  std::map<std::string, std::string> o = {{"nnodes", "1:1"}, {"max_restarts", "0"}, {"rdzv_backend", "c10d"}};
+  std::map<std::string, std::string> o = {
+      {"nnodes", "1:1"}, {"max_restarts", "0"}, {"rdzv_backend", "c10d"}};
   Profile p = make("dash");
   EXPECT_EQ(render_options(p, o), (std::vector<std::string>{"--rdzv-backend=c10d"}));
   p.omit_defaults = false;
@@ -43,8 +48,10 @@ TEST(Profile, RejectsUnknownKeysAndStyles) {
   };
   EXPECT_EQ(err(R"({"name": "p", "command": ["x"], "option_style": "camel"})"),
             "p.json: /option_style: expected \"dash\" or \"underscore\", not \"camel\"");
-  EXPECT_EQ(err(R"({"name": "p", "command": ["x"], "capabilites": []})"), "p.json: /capabilites: unknown key \"capabilites\"");
-  EXPECT_EQ(err(R"({"name": "p", "command": []})"), "p.json: /command: expected the launcher command as an array");
+  EXPECT_EQ(err(R"({"name": "p", "command": ["x"], "capabilites": []})"),
+            "p.json: /capabilites: unknown key \"capabilites\"");
+  EXPECT_EQ(err(R"({"name": "p", "command": []})"),
+            "p.json: /command: expected the launcher command as an array");
 }
 
 TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
@@ -54,7 +61,8 @@ TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
   }
   Profile t = load_profile("torchrun", std::string(TESTDATA_DIR) + "/../profiles", "/b");
   EXPECT_TRUE(t.underscore);
-  EXPECT_THROW(load_profile("nope", std::string(TESTDATA_DIR) + "/../profiles", "/b"), std::runtime_error);
+  EXPECT_THROW(load_profile("nope", std::string(TESTDATA_DIR) + "/../profiles", "/b"),
+               std::runtime_error);
 }
 
 TEST(Profile, XfailMatchesGlobs) {

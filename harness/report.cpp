@@ -73,11 +73,21 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 cannot carry most control characters, even escaped.
         if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
@@ -98,7 +108,8 @@ std::string junit_report(const std::vector<ScenarioResult>& results, double seco
     if (r.status == "skip") ++skipped;
   }
   char head[256];
-  snprintf(head, sizeof head, "tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\"",
+  snprintf(head, sizeof head,
+           "tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\"",
            results.size(), failures, errors, skipped, seconds);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites " + std::string(head) + ">\n";
@@ -116,14 +127,16 @@ std::string junit_report(const std::vector<ScenarioResult>& results, double seco
       out += "      <skipped message=\"" + xml_escape(r.reason) + "\"/>\n";
     } else if (r.status == "fail" || r.status == "xpass") {
       std::string msg = r.status == "xpass" ? r.reason
-                        : r.failures.empty() ? "failed"
-                                             : r.failures[0].check + ": expected " + r.failures[0].expected +
-                                                   ", actual " + r.failures[0].actual;
+                        : r.failures.empty()
+                            ? "failed"
+                            : r.failures[0].check + ": expected " + r.failures[0].expected +
+                                  ", actual " + r.failures[0].actual;
       out += "      <failure message=\"" + xml_escape(msg) + "\">" + details + "</failure>\n";
     } else if (r.status == "error") {
       out += "      <error message=\"" + xml_escape(r.reason) + "\"/>\n";
     } else if (r.status == "xfail") {
-      out += "      <system-out>expected failure: " + xml_escape(r.reason) + "\n" + details + "</system-out>\n";
+      out += "      <system-out>expected failure: " + xml_escape(r.reason) + "\n" + details +
+             "</system-out>\n";
     }
     out += "    </testcase>\n";
   }

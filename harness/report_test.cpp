@@ -36,9 +36,11 @@ TEST(Report, FailureDetailsShowExpectedActualReproduceArtifacts) {
 TEST(Report, JunitCountsAndEscapes) {
   auto f = result("fail");
   f.failures.push_back({"output", "<a & \"b\">", "\x01"});
-  std::vector<ScenarioResult> all = {result("pass"), f, result("skip"), result("xpass"), result("error")};
+  std::vector<ScenarioResult> all = {result("pass"), f, result("skip"), result("xpass"),
+                                     result("error")};
   std::string x = junit_report(all, 2.0, "suite");
-  EXPECT_NE(x.find("tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\""), std::string::npos) << x;
+  EXPECT_NE(x.find("tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\""), std::string::npos)
+      << x;
   EXPECT_NE(x.find("&lt;a &amp; &quot;b&quot;&gt;"), std::string::npos);
   EXPECT_EQ(x.find('\x01'), std::string::npos);
   EXPECT_NE(x.find("<skipped"), std::string::npos);

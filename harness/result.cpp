@@ -2,10 +2,17 @@
 
 Json ScenarioResult::to_json() const {
   Json f = Json::array();
-  for (auto& c : failures) f.push_back({{"check", c.check}, {"expected", c.expected}, {"actual", c.actual}});
-  return {{"id", id},           {"file", file},         {"profile", profile},
-          {"status", status},   {"reason", reason},     {"seconds", seconds},
-          {"failures", f},      {"reproduce", reproduce}, {"artifacts", artifacts},
+  for (auto& c : failures)
+    f.push_back({{"check", c.check}, {"expected", c.expected}, {"actual", c.actual}});
+  return {{"id", id},
+          {"file", file},
+          {"profile", profile},
+          {"status", status},
+          {"reason", reason},
+          {"seconds", seconds},
+          {"failures", f},
+          {"reproduce", reproduce},
+          {"artifacts", artifacts},
           {"repeat", repeat_index}};
 }
 
