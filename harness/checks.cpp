@@ -191,7 +191,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     if (!exit_matches(it->second, a)) {
       std::string actual = describe_exit(a);
       auto lines = lines_of(a.err);
-      while (!lines.empty() && lines.back().find_first_not_of(" \t\r") == std::string::npos)
+      // Skip blank lines and rules ("=====") to reach the line that says why.
+      while (!lines.empty() && lines.back().find_first_not_of(" \t\r=-*") == std::string::npos)
         lines.pop_back();
       if (!lines.empty() && (a.signo || a.exit_code != 0))
         actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
