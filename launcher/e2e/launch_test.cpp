@@ -306,3 +306,13 @@ TEST(RefrunLaunch, TeedLinesArriveWholeAndOnce) {
   EXPECT_EQ(lines, 4u * (kLines + 1));
   EXPECT_EQ(seen.size(), 4u * (kLines + 1));  // each line exactly once
 }
+
+TEST(RefrunLaunch, HelpAndVersion) {
+  ScratchDir dir;
+  auto r = run_refrun({"--help"}, {}, dir.path());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--nproc-per-node"), std::string::npos);
+  r = run_refrun({"--version"}, {}, dir.path());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("refrun ", 0), 0u);
+}
