@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "launch_setup.h"
+#include "log_layout.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
@@ -44,6 +45,13 @@ int main(int argc, char** argv) {
     try {
       rdzv = create_rendezvous(loop, params);
     } catch (const std::runtime_error& e) {
+      std::fprintf(stderr, "refrun: error: %s\n", e.what());
+      return 2;
+    }
+    try {
+      config.run_log_dir = make_run_log_dir(config.launch.log_dir, params.run_id, env);
+    } catch (const UsageError& e) {
+      rdzv->shutdown();
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }

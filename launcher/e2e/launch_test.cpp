@@ -226,6 +226,9 @@ TEST(RefrunLaunch, BadOptionIsOneLineExit2AndStartsNothing) {
     EXPECT_EQ(r.err.rfind("refrun: error: ", 0), 0u) << r.err;
     EXPECT_EQ(count(r.err, "\n"), 1u) << r.err;
     EXPECT_FALSE(file_exists(dir / "0"));
+    // Nothing half-started: no log dir either (TMPDIR is the scratch dir).
+    for (const std::string& name : list_dir(dir.path()))
+      EXPECT_TRUE(name == "refrun.stdout" || name == "refrun.stderr") << name;
   }
   auto r = run_refrun({"--no-python", dir / "missing.sh"}, {}, dir.path());
   EXPECT_EQ(r.code, 2);
