@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
 
   try {
     EventLoop loop;
+    // The guard first: after the rendezvous exists, nothing may fail before
+    // the agent owns it (it shuts the rendezvous down exactly once).
+    ProcessGuard guard;
+    guard.start();
     std::unique_ptr<Rendezvous> rdzv;
     try {
       rdzv = create_rendezvous(loop, params);
@@ -55,8 +59,6 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
-    ProcessGuard guard;
-    guard.start();
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
     guard.finish();
