@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "launch_setup.h"
+#include "log_layout.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
 
   try {
     EventLoop loop;
+    // The guard first: after the rendezvous exists, nothing may fail before
+    // the agent owns it (it shuts the rendezvous down exactly once).
+    ProcessGuard guard;
+    guard.start();
     std::unique_ptr<Rendezvous> rdzv;
     try {
       rdzv = create_rendezvous(loop, params);
@@ -47,8 +52,13 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
-    ProcessGuard guard;
-    guard.start();
+    try {
+      config.run_log_dir = make_run_log_dir(config.launch.log_dir, params.run_id, env);
+    } catch (const UsageError& e) {
+      rdzv->shutdown();
+      std::fprintf(stderr, "refrun: error: %s\n", e.what());
+      return 2;
+    }
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
     guard.finish();

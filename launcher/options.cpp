@@ -153,7 +153,13 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
   opt("--stop-timeout,--stop_timeout",
       "refrun only: seconds between SIGTERM and SIGKILL when stopping workers (default 30)");
 
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  // CLI11 reads "--opt=" (empty value) as "take the next argument"; argparse
+  // gives an empty value. A sentinel keeps the argparse meaning.
+  static const std::string kEmpty = "\x01refrun-empty\x01";
+  std::vector<std::string> reversed;
+  for (auto it = args.rbegin(); it != args.rend(); ++it)
+    reversed.push_back(it->size() > 3 && it->rfind("--", 0) == 0 && it->back() == '=' ? *it + kEmpty
+                                                                                      : *it);
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
@@ -170,6 +176,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
       if (ch == '\n') ch = ' ';
     throw UsageError(trim(msg));
   }
+
+  for (auto& [name, v] : values)
+    if (v == kEmpty) v.clear();
 
   // The command line wins, else PET_* (read from `env`, not getenv, so
   // tests control it).
@@ -261,6 +270,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
     throw UsageError("--no-python --module: don't use both at the same time");
 
   std::vector<std::string> rest = app.remaining();
+  for (auto& r : rest)
+    if (r.size() > kEmpty.size() && r.ends_with(kEmpty)) r.resize(r.size() - kEmpty.size());
   if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
   if (rest.empty())
     throw UsageError(

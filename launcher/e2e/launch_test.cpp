@@ -226,6 +226,9 @@ TEST(RefrunLaunch, BadOptionIsOneLineExit2AndStartsNothing) {
     EXPECT_EQ(r.err.rfind("refrun: error: ", 0), 0u) << r.err;
     EXPECT_EQ(count(r.err, "\n"), 1u) << r.err;
     EXPECT_FALSE(file_exists(dir / "0"));
+    // Nothing half-started: no log dir either (TMPDIR is the scratch dir).
+    for (const std::string& name : list_dir(dir.path()))
+      EXPECT_TRUE(name == "refrun.stdout" || name == "refrun.stderr") << name;
   }
   auto r = run_refrun({"--no-python", dir / "missing.sh"}, {}, dir.path());
   EXPECT_EQ(r.code, 2);
@@ -305,4 +308,14 @@ TEST(RefrunLaunch, TeedLinesArriveWholeAndOnce) {
   }
   EXPECT_EQ(lines, 4u * (kLines + 1));
   EXPECT_EQ(seen.size(), 4u * (kLines + 1));  // each line exactly once
+}
+
+TEST(RefrunLaunch, HelpAndVersion) {
+  ScratchDir dir;
+  auto r = run_refrun({"--help"}, {}, dir.path());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--nproc-per-node"), std::string::npos);
+  r = run_refrun({"--version"}, {}, dir.path());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("refrun ", 0), 0u);
 }

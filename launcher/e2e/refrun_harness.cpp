@@ -84,6 +84,8 @@ RefrunProcess::RefrunProcess(const std::vector<std::string>& args,
     full.erase(k);
   for (auto& [k, v] : full)
     if (k.rfind("PET_", 0) == 0) v = "<unset>";
+  // Default log dirs land in the scratch dir and go away with it.
+  full["TMPDIR"] = dir;
   for (const auto& [k, v] : env) full[k] = v;
   std::vector<std::string> envs;
   for (const auto& [k, v] : full)
