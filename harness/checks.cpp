@@ -393,8 +393,15 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
 
   if (x.no_survivors && !run.survivors.empty()) {
     std::string who;
-    for (auto& sv : run.survivors)
-      who += (who.empty() ? "" : "; ") + std::to_string(sv.pid) + " " + clip(sv.cmdline, 80);
+    for (auto& sv : run.survivors) {
+      // Name it as the fixture described itself, when it did.
+      std::string role;
+      for (auto& e : run.events)
+        if (e.ev == "start" && e.pid == sv.pid)
+          role = " (" + (e.role.empty() ? std::string("worker") : e.role) +
+                 (e.rank ? " of rank " + std::to_string(*e.rank) : std::string()) + ")";
+      who += (who.empty() ? "" : "; ") + std::to_string(sv.pid) + role + " " + clip(sv.cmdline, 80);
+    }
     fail("no survivors", "no process of the run alive after the launcher exited",
          std::to_string(run.survivors.size()) + " left (killed now): " + who);
   }
