@@ -767,7 +767,8 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   r.seconds = elapsed();
   if (ex.record.end_ns > ex.record.start_ns)
     r.launcher_seconds = (ex.record.end_ns - ex.record.start_ns) / 1e9;
-  if (r.status == "pass" && !opt.keep_artifacts) {
+  // Keep what someone must look at; a known failure is already explained.
+  if ((r.status == "pass" || r.status == "xfail") && !opt.keep_artifacts) {
     std::error_code ec;
     fs::remove_all(run_dir, ec);
   } else {

@@ -63,4 +63,19 @@ TEST_F(Reports, JsonAndJunitAgreeWithTheConsole) {
     if (r["status"] == "fail") fs::remove_all(r["artifacts"].get<std::string>());
 }
 
+TEST_F(Reports, MatrixHasAColumnPerProfile) {
+  if (!fs::exists(std::string(BUILD_DIR) + "/bin/refrun")) GTEST_SKIP() << "refrun not built";
+  std::string fake = std::string(TESTDATA_DIR) + "/fake/profile.json";
+  std::string cmd = std::string(LAUNCHCHECK_BIN) + " matrix --profile refrun --profile " + fake +
+                    " -o " + dir_ + "/m.md " + kScenarios +
+                    "/options/bad_nproc_value.json 2>/dev/null";
+  ASSERT_EQ(system(cmd.c_str()), 0);
+  std::ifstream in(dir_ + "/m.md");
+  std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("| scenario | refrun | fake |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| options/bad_nproc_value | pass | skip: profile fake lacks"),
+            std::string::npos)
+      << md;
+}
+
 }  // namespace
