@@ -52,7 +52,8 @@ void C10dStoreClient::connect(std::function<void()> done, Fail fail) {
   connect_deadline_timer_ = loop_.add_timer(options_.connect_timeout, [this, fail] {
     connect_deadline_timer_ = 0;
     std::string why = "could not reach the rendezvous store at " + where() + " within " +
-                      seconds(options_.connect_timeout);
+                      seconds(options_.connect_timeout) +
+                      (last_connect_error_.empty() ? "" : " (" + last_connect_error_ + ")");
     stop_connecting();
     fail(why);
   });
@@ -60,9 +61,9 @@ void C10dStoreClient::connect(std::function<void()> done, Fail fail) {
 }
 
 void C10dStoreClient::try_connect(std::function<void()> done, Fail fail, std::string last_error) {
-  (void)last_error;
+  last_connect_error_ = std::move(last_error);
   std::string err;
-  int fd = start_connect(options_.host, options_.port, err);
+  int fd = start_connect(options_.host, options_.port, err, attempts_++);
   auto retry = [this, done, fail](const std::string& why) {
     retry_timer_ = loop_.add_timer(milliseconds(50), [this, done, fail, why] {
       retry_timer_ = 0;

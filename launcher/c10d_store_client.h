@@ -57,6 +57,8 @@ class C10dStoreClient {
   C10dClientOptions options_;
   std::unique_ptr<C10dConnection> conn_;
   int connecting_fd_ = -1;
+  unsigned attempts_ = 0;
+  std::string last_connect_error_;
   EventLoop::TimerId retry_timer_ = 0;
   EventLoop::TimerId connect_deadline_timer_ = 0;
   EventLoop::TimerId keep_alive_timer_ = 0;
