@@ -311,11 +311,8 @@ json C10dStoreServer::handle_barrier(uint64_t id, const json& msg, bool& deferre
   if (owner == run.node_client.end() || owner->second != id)
     return {{"ok", false}, {"error", "node '" + node + "' is not joined on this connection"}};
   run.pending_barrier[node] = msg.contains("id") ? msg["id"] : json(nullptr);
-  std::string err = run.rounds->barrier(node, round);
-  if (!err.empty()) {
-    run.pending_barrier.erase(node);
-    return {{"ok", false}, {"error", err}};
-  }
+  run.rounds->barrier(node, round, EventLoop::Clock::now());
+  reschedule(run);
   deferred = true;
   return {};
 }
