@@ -96,3 +96,15 @@ TEST(RefrunSignals, FailureStopsTheOthersAndTheirChildren) {
   EXPECT_NE(p.err().find("Signal 9 (SIGKILL) received by PID"), std::string::npos);
   expect_all_gone(pids);
 }
+
+TEST(RefrunSignals, SignalsToHandleChoosesTheSignals) {
+  ScratchDir dir;
+  RefrunProcess p(
+      {"--nproc-per-node=1", "--signals-to-handle=USR1", "--no-python", e2e_script("trap_term.sh")},
+      {{"OUT_DIR", dir.path()}}, dir.path());
+  auto pids = started_pids(dir, 1);
+  kill(p.pid(), SIGUSR1);  // forwarded: the shell worker dies of it
+  EXPECT_EQ(p.wait(), 128 + SIGUSR1);
+  EXPECT_NE(p.err().find("received SIGUSR1"), std::string::npos) << p.err();
+  expect_all_gone(pids);
+}
