@@ -115,7 +115,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
     return names.substr(b, names.find(',', b) - b);
   };
   auto opt = [&](const std::string& names, const std::string& help) {
-    app.add_option(names, values[long_name_of(names)], help);
+    // argparse keeps the last of repeated options; so does refrun.
+    app.add_option(names, values[long_name_of(names)], help)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   };
   auto flag = [&](const std::string& names, const std::string& help) {
     app.add_flag(names, flags[long_name_of(names)], help);

@@ -224,3 +224,10 @@ TEST(Options, ShortFlagsAndAttachedValues) {
   EXPECT_EQ(c.tee.for_rank(0), 1);
   EXPECT_EQ(c.script, "pkg.mod");
 }
+
+TEST(Options, RepeatedOptionKeepsTheLast) {
+  LaunchConfig c =
+      parse({"--nproc-per-node=2", "--nproc_per_node", "3", "--no-python", "--no-python", "s"});
+  EXPECT_EQ(c.nproc_per_node, "3");
+  EXPECT_TRUE(c.no_python);
+}
