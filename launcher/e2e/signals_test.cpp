@@ -34,6 +34,7 @@ void expect_all_gone(const std::vector<pid_t>& pids) {
     EXPECT_TRUE(gone) << "pid " << p << " outlived refrun";
     if (!gone) kill(p, SIGKILL);
   }
+  reap_orphans();
 }
 
 }  // namespace
