@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "launch_setup.h"
 #include "log_layout.h"
+#include "worker_process.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "refrun: error: %s\n", e.what());
     return 2;
   }
+
+  raise_open_file_limit();
 
   // Block the handled signals before any child exists; they arrive on a
   // signalfd the agent watches. Children unblock them before exec.
