@@ -84,8 +84,6 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
     std::fputs(kOmpWarning, stderr);
     base["OMP_NUM_THREADS"] = "1";
   }
-  // The log dir last: nothing is created unless every other check passed.
-  std::string run_dir = make_run_log_dir(c.log_dir, params.run_id, env);
 
   agent.launch = c;
   agent.spec.role = c.role;
@@ -95,7 +93,6 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   agent.spec.virtual_local_rank = c.virtual_local_rank;
   agent.program = program;
   agent.base_env = std::move(base);
-  agent.run_log_dir = run_dir;
   auto it = env.find("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE");
   if (it != env.end()) agent.prefix_template = it->second;
 }
