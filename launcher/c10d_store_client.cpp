@@ -92,7 +92,7 @@ void C10dStoreClient::try_connect(std::function<void()> done, Fail fail, std::st
 void C10dStoreClient::connected_fd(int fd, std::function<void()> done) {
   stop_connecting();
   local_address_ = local_address_of(fd);
-  last_rx_ = EventLoop::Clock::now();
+  last_rx_ = last_tick_ = EventLoop::Clock::now();
   lost_ = false;
   conn_ = std::make_unique<C10dConnection>(
       loop_, fd, options_.max_frame, [this](const json& msg) { on_frame(msg); },
@@ -107,7 +107,12 @@ void C10dStoreClient::connected_fd(int fd, std::function<void()> done) {
 
 void C10dStoreClient::keep_alive() {
   keep_alive_timer_ = 0;
-  auto silent = EventLoop::Clock::now() - last_rx_;
+  auto now = EventLoop::Clock::now();
+  // Firing this late means this process itself was stopped or starved: the
+  // store had no chance to answer meanwhile, so it gets a fresh window.
+  if (now - last_tick_ > 2 * options_.keep_alive_interval) last_rx_ = now;
+  last_tick_ = now;
+  auto silent = now - last_rx_;
   if (silent > options_.keep_alive_window) {
     return lose("the rendezvous store at " + where() + " stopped answering (nothing for " +
                 seconds(std::chrono::duration_cast<milliseconds>(silent)) + ")");

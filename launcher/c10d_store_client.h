@@ -63,6 +63,7 @@ class C10dStoreClient {
   EventLoop::TimerId connect_deadline_timer_ = 0;
   EventLoop::TimerId keep_alive_timer_ = 0;
   EventLoop::Clock::time_point last_rx_;
+  EventLoop::Clock::time_point last_tick_;
   std::map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   std::function<void(const nlohmann::json&)> on_push_;
