@@ -44,6 +44,13 @@ void C10dConnection::send(const nlohmann::json& message) {
   if (fd_ < 0) return;
   bool was_empty = out_.empty();
   out_ += encode_frame(message);
+  // A peer that never reads must not make us buffer without bound: hang up
+  // (the read side then reports the close from the loop).
+  if (out_.size() > 16 * max_frame_) {
+    out_.clear();
+    shutdown(fd_, SHUT_RDWR);
+    return;
+  }
   if (was_empty) flush();
 }
 

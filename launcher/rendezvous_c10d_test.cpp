@@ -249,3 +249,31 @@ TEST_F(C10dTest, SixteenAgentsRendezvousQuickly) {
       "16 agents rendezvoused in %lld ms\n",
       static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
 }
+
+TEST_F(C10dTest, PortZeroHostsOnAnyFreePortForASingleAgent) {
+  auto p = params(1, 1);
+  p.endpoint = "127.0.0.1:0";
+  Agent& a = add(p);
+  EXPECT_TRUE(a.rdzv->is_host());
+  EXPECT_GT(a.rdzv->store_port(), 0);
+  a.next_round();
+  ASSERT_TRUE(all_settled({&a}));
+  ASSERT_TRUE(a.result) << a.error;
+  EXPECT_EQ(a.result->world_size, 4);
+}
+
+TEST_F(C10dTest, IsHostForcesTheChoice) {
+  auto p = params(1, 2);
+  Agent& host = add(p);
+  ASSERT_TRUE(host.rdzv->is_host());
+  p.conf["is_host"] = "1";
+  try {
+    add(p);
+    FAIL() << "two hosts on one port";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("already in use"), std::string::npos) << e.what();
+  }
+  p.conf["is_host"] = "0";
+  p.endpoint = "127.0.0.1:0";
+  EXPECT_THROW(add(p), std::runtime_error);  // a client cannot find port 0
+}
