@@ -12,6 +12,7 @@ C10dConnection::C10dConnection(EventLoop& loop, int fd, size_t max_frame, OnFram
                                OnClose on_close)
     : loop_(loop),
       fd_(fd),
+      max_frame_(max_frame),
       decoder_(max_frame),
       on_frame_(std::move(on_frame)),
       on_close_(std::move(on_close)) {

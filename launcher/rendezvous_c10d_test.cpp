@@ -212,6 +212,8 @@ TEST_F(C10dTest, DifferentRunIdsOnOneEndpointNeverMix) {
   Agent& a2 = add(params(2, 2, 4, "job1"));
   for (auto* x : {&a1, &b1, &a2}) x->next_round();
   ASSERT_TRUE(all_settled({&a1, &b1, &a2}));
+  ASSERT_TRUE(a1.result && a2.result && b1.result)
+      << a1.settled() << b1.settled() << a2.settled() << a1.error << b1.error << a2.error;
   EXPECT_EQ(a1.result->world_size, 8);
   EXPECT_EQ(a2.result->world_size, 8);
   EXPECT_EQ(b1.result->world_size, 2);
