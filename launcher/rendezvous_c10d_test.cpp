@@ -279,3 +279,40 @@ TEST_F(C10dTest, IsHostForcesTheChoice) {
   p.endpoint = "127.0.0.1:0";
   EXPECT_THROW(add(p), std::runtime_error);  // a client cannot find port 0
 }
+
+TEST_F(C10dTest, RankZeroDyingBeforePublishingTheMasterMeansAFreshRound) {
+  Agent& host = add(params(1, 2));  // hosts the store; joins later
+  // A bare client joins first (so it gets node rank 0), then dies without
+  // publishing MASTER_ADDR/PORT.
+  C10dClientOptions o;
+  o.host = "127.0.0.1";
+  o.port = host.rdzv->store_port();
+  C10dStoreClient ghost(loop, o);
+  bool connected = false;
+  ghost.connect([&] { connected = true; }, [](const std::string& e) { FAIL() << e; });
+  ASSERT_TRUE(run_until(loop, [&] { return connected; }));
+  nlohmann::json ghost_round;
+  ghost.request(
+      {{"op", "join"},
+       {"run_id", "job"},
+       {"node", "ghost"},
+       {"nproc", 4},
+       {"restart_count", 0},
+       {"min", 1},
+       {"max", 2},
+       {"last_call_ms", 200},
+       {"join_timeout_ms", 10000}},
+      0ms, [&](const nlohmann::json& r) { ghost_round = r; },
+      [](const std::string& e) { FAIL() << e; });
+  host.next_round();
+  ASSERT_TRUE(run_until(loop, [&] { return !ghost_round.is_null(); }));
+  EXPECT_EQ(ghost_round["group_rank"], 0);
+  EXPECT_FALSE(host.settled());  // waiting for the ghost's master address
+  ghost.close();
+  ASSERT_TRUE(all_settled({&host}));
+  ASSERT_TRUE(host.result) << host.error;
+  EXPECT_EQ(host.result->round, 1);
+  EXPECT_EQ(host.result->group_world_size, 1);
+  EXPECT_EQ(host.result->world_size, 4);
+  EXPECT_EQ(host.changes, 0);  // the agent never saw the broken round
+}
