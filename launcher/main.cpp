@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
+    if (config.omp_defaulted) std::fputs(kOmpWarning, stderr);
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
     guard.finish();
