@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "rendezvous.h"
+#include "rendezvous_c10d.h"
 #include "rendezvous_static.h"
 
 namespace {
@@ -15,6 +16,7 @@ std::map<std::string, RendezvousFactory>& backends() {
 // The built-in backends, one line each.
 void register_builtin_backends() {
   register_rendezvous_backend("static", make_static_rendezvous);
+  register_rendezvous_backend("c10d", make_c10d_rendezvous);
 }
 
 void ensure_builtins() {

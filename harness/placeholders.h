@@ -1,0 +1,37 @@
+// Per-run placeholders in scenario strings: {tmp}, {port}, {port:NAME},
+// {rdzv_id}, {fixture}, {python_fixture}, {shell_fixture}, {scenario_dir},
+// {build}. "{{" and "}}" stand for literal braces.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+class Placeholders {
+ public:
+  // Allocates free ports lazily, through `port_source` (tests inject one).
+  explicit Placeholders(std::map<std::string, std::string> values,
+                        std::function<int()> port_source = nullptr);
+
+  // Replaces every placeholder; throws std::runtime_error naming an unknown one.
+  std::string resolve(const std::string& text);
+  // For regexes, where {3} is a quantifier: replaces only known placeholders
+  // and leaves every other brace as it is.
+  std::string resolve_regex(const std::string& text);
+
+  int port(const std::string& name);  // "" is {port}
+  const std::map<std::string, int>& ports() const { return ports_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::function<int()> port_source_;
+  std::map<std::string, int> ports_;
+
+  bool lookup(const std::string& key, std::string* out);
+};
+
+// Checks placeholder names without resolving them: "" when fine, else why.
+std::string check_placeholders(const std::string& text);
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0).
+int free_tcp_port();

@@ -1,0 +1,25 @@
+// The verdict on one scenario run, as reporters and the suite see it. It
+// crosses a pipe from the forked executor, so it converts to and from JSON.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checks.h"
+#include "json_reader.h"
+
+struct ScenarioResult {
+  std::string id, file, profile;
+  // pass, fail, skip, xfail (expected failure), xpass (unexpected pass), error
+  std::string status;
+  std::string reason;  // skip/xfail reason, or the error
+  double seconds = 0;
+  std::vector<CheckFailure> failures;
+  std::vector<std::string> reproduce;  // shell command lines
+  std::string artifacts;               // kept run directory, "" if removed
+  int repeat_index = 0;
+
+  bool ok() const { return status == "pass" || status == "skip" || status == "xfail"; }
+  Json to_json() const;
+  static ScenarioResult from_json(const Json& j);
+};

@@ -1,0 +1,13 @@
+#!/bin/sh
+# A deliberately bad "launcher" for the runner's own tests: MODE PROGRAM ARGS.
+#   orphan: starts the program in a new session and exits 0 at once (leaks it)
+#   detach: starts two ranks, each in its own session, and waits for them
+#   plain:  runs the program as rank 0 and exits with its code
+mode=$1
+shift
+case $mode in
+  orphan) RANK=0 setsid "$@" </dev/null & exit 0 ;;
+  detach) RANK=0 setsid "$@" & RANK=1 setsid "$@" & wait ;;
+  plain) RANK=0 exec "$@" ;;
+  *) echo "launcher.sh: unknown mode $mode" >&2; exit 2 ;;
+esac

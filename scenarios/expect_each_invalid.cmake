@@ -1,0 +1,16 @@
+# Runs `launchcheck validate` on each file in DIR and fails unless every one
+# is rejected with exit code 2 and a one-line message that names the file.
+file(GLOB invalid ${DIR}/*.json)
+if(NOT invalid)
+  message(FATAL_ERROR "no invalid examples in ${DIR}")
+endif()
+foreach(f ${invalid})
+  execute_process(COMMAND ${LAUNCHCHECK} validate ${f} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT rc EQUAL 2)
+    message(FATAL_ERROR "${f}: launchcheck validate exited ${rc}, expected 2 (rejected)")
+  endif()
+  if(NOT err MATCHES "${f}")
+    message(FATAL_ERROR "${f}: the error does not name the file: ${err}")
+  endif()
+  message(STATUS "rejected as expected: ${err}")
+endforeach()
