@@ -15,6 +15,9 @@
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
   signal(SIGPIPE, SIG_IGN);
+  // An inherited SIG_IGN for SIGCHLD would make the kernel reap workers
+  // before refrun could read their exit status.
+  signal(SIGCHLD, SIG_DFL);
   Environment env = current_environment();
   std::vector<std::string> args(argv + 1, argv + argc);
 
