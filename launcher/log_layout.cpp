@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "text_util.h"
+
 static bool make_dirs(const std::string& path) {
   std::string::size_type pos = 0;
   while (true) {
@@ -70,55 +72,10 @@ std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int atte
   return out;
 }
 
-static bool is_ident_char(char c, bool first) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (!first && c >= '0' && c <= '9');
-}
-
 std::string log_line_prefix(const std::string& tmpl, const std::string& role, int rank,
                             int local_rank) {
   if (tmpl.empty()) return "[" + role + std::to_string(local_rank) + "]:";
-  auto lookup = [&](const std::string& name, std::string& out) {
-    if (name == "role_name")
-      out = role;
-    else if (name == "rank")
-      out = std::to_string(rank);
-    else if (name == "local_rank")
-      out = std::to_string(local_rank);
-    else
-      return false;
-    return true;
-  };
-  std::string out;
-  for (size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] != '$' || i + 1 == tmpl.size()) {
-      out += tmpl[i];
-      continue;
-    }
-    if (tmpl[i + 1] == '$') {
-      out += '$';
-      ++i;
-      continue;
-    }
-    std::string name, value;
-    size_t end = i + 1;
-    if (tmpl[i + 1] == '{') {
-      auto close = tmpl.find('}', i + 2);
-      if (close != std::string::npos) {
-        name = tmpl.substr(i + 2, close - i - 2);
-        end = close + 1;
-      }
-    } else {
-      while (end < tmpl.size() && is_ident_char(tmpl[end], end == i + 1)) ++end;
-      name = tmpl.substr(i + 1, end - i - 1);
-    }
-    // safe_substitute leaves unknown placeholders as they are.
-    if (!name.empty() && lookup(name, value)) {
-      out += value;
-      i = end - 1;
-    } else {
-      out += '$';
-    }
-  }
-  return out;
+  return template_substitute(tmpl, {{"role_name", role},
+                                    {"rank", std::to_string(rank)},
+                                    {"local_rank", std::to_string(local_rank)}});
 }
