@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 #include "text_util.h"
@@ -47,9 +48,19 @@ std::string make_run_log_dir(const std::string& log_dir, const std::string& run_
   std::string safe_id = run_id;
   for (auto& c : safe_id)
     if (c == '/') c = '_';
-  std::string run_dir = make_temp_dir(base + "/" + safe_id + "_XXXXXXXX");
+  std::string run_dir = make_temp_dir(base + "/" + safe_id + "_XXXXXX");
   if (run_dir.empty()) throw UsageError("--log-dir " + base + ": cannot write: " + strerror(errno));
   return run_dir;
+}
+
+void remove_if_no_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_directory(ec)) return;
+  }
+  if (!ec) fs::remove_all(dir, ec);
 }
 
 std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int attempt, int nproc) {

@@ -58,8 +58,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
+    bool log_dir_defaulted = config.launch.log_dir.empty();
+    std::string log_base;
     try {
       config.run_log_dir = make_run_log_dir(config.launch.log_dir, params.run_id, env);
+      log_base = config.run_log_dir.substr(0, config.run_log_dir.rfind('/'));
     } catch (const UsageError& e) {
       rdzv->shutdown();
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
     guard.finish();
+    if (log_dir_defaulted) remove_if_no_files(log_base);
     return code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "refrun: error: %s\n", e.what());
