@@ -28,7 +28,9 @@ std::string self_path() {
 }
 
 // build/bin/launchcheck -> build
-std::string default_build_dir() { return fs::path(self_path()).parent_path().parent_path().string(); }
+std::string default_build_dir() {
+  return fs::path(self_path()).parent_path().parent_path().string();
+}
 
 struct Common {
   std::vector<std::string> paths;
@@ -67,9 +69,31 @@ bool write_text(const std::string& path, const std::string& text) {
   return true;
 }
 
-int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir, int jobs,
-            int repeat, const std::string& junit, const std::string& json, const std::string& keep,
-            const std::string& trace, const std::string& build_dir) {
+// Where run directories go: under --keep-artifacts DIR (all kept), or a
+// fresh $TMPDIR/launchcheck-XXXXXX that keeps only failures.
+bool make_run_options(const std::string& build_dir, const std::string& keep,
+                      const std::string& trace, RunOptions* opt, std::string* tmp_root) {
+  opt->build_dir = build_dir;
+  opt->self = self_path();
+  opt->trace_dir = trace;
+  if (!keep.empty()) {
+    opt->artifacts_dir = fs::absolute(keep).string();
+    opt->keep_artifacts = true;
+    return true;
+  }
+  const char* t = getenv("TMPDIR");
+  std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
+  if (!mkdtemp(templ.data())) {
+    std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
+    return false;
+  }
+  opt->artifacts_dir = *tmp_root = templ;
+  return true;
+}
+
+int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir,
+            int jobs, int repeat, const std::string& junit, const std::string& json,
+            const std::string& keep, const std::string& trace, const std::string& build_dir) {
   Profile profile;
   try {
     profile = load_profile(profile_arg, profiles_dir, build_dir);
@@ -80,26 +104,13 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   std::vector<Scenario> scenarios;
   if (!load(c, &scenarios)) return kExitBadInput;
   if (scenarios.empty()) {
-    std::cerr << "launchcheck: no scenario matches" << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
+    std::cerr << "launchcheck: no scenario matches"
+              << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
     return kExitBadInput;
   }
   RunOptions opt;
-  opt.build_dir = build_dir;
-  opt.self = self_path();
-  opt.trace_dir = trace;
   std::string tmp_root;
-  if (!keep.empty()) {
-    opt.artifacts_dir = fs::absolute(keep).string();
-    opt.keep_artifacts = true;
-  } else {
-    const char* t = getenv("TMPDIR");
-    std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
-    if (!mkdtemp(templ.data())) {
-      std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
-      return kExitBadInput;
-    }
-    opt.artifacts_dir = tmp_root = templ;
-  }
+  if (!make_run_options(build_dir, keep, trace, &opt, &tmp_root)) return kExitBadInput;
   auto t0 = std::chrono::steady_clock::now();
   auto results = run_suite(scenarios, profile, opt, jobs, repeat, [](const ScenarioResult& r) {
     std::cout << console_line(r) << "\n" << failure_details(r) << std::flush;
@@ -111,7 +122,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
     fs::remove(tmp_root, ec);  // only succeeds when no failure kept anything
   }
   bool wrote = true;
-  if (!junit.empty()) wrote = write_text(junit, junit_report(results, secs, "launchcheck." + profile.name)) && wrote;
+  if (!junit.empty())
+    wrote = write_text(junit, junit_report(results, secs, "launchcheck." + profile.name)) && wrote;
   if (!json.empty()) wrote = write_text(json, json_report(results, secs).dump(2) + "\n") && wrote;
   bool ok = wrote;
   bool all_skipped = true;
@@ -121,6 +133,53 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   }
   if (!ok) return kExitFailed;
   return all_skipped ? kExitAllSkipped : 0;
+}
+
+// Every scenario against every profile: a Markdown compatibility matrix.
+int cmd_matrix(const Common& c, const std::vector<std::string>& profile_args,
+               const std::string& profiles_dir, int jobs, const std::string& output,
+               const std::string& keep, const std::string& build_dir) {
+  std::vector<Profile> profiles;
+  for (auto& p : profile_args) {
+    try {
+      profiles.push_back(load_profile(p, profiles_dir, build_dir));
+    } catch (const std::exception& e) {
+      std::cerr << "launchcheck: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::vector<Scenario> scenarios;
+  if (!load(c, &scenarios)) return kExitBadInput;
+  if (scenarios.empty()) {
+    std::cerr << "launchcheck: no scenario matches\n";
+    return kExitBadInput;
+  }
+  RunOptions opt;
+  std::string tmp_root;
+  if (!make_run_options(build_dir, keep, "", &opt, &tmp_root)) return kExitBadInput;
+  std::vector<std::pair<std::string, std::vector<ScenarioResult>>> columns;
+  for (auto& p : profiles) {
+    auto t0 = std::chrono::steady_clock::now();
+    // Progress goes to stderr so stdout is nothing but the Markdown.
+    auto results = run_suite(scenarios, p, opt, jobs, 1, [&](const ScenarioResult& r) {
+      std::cerr << console_line(r) << " [" << p.name << "]\n";
+    });
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cerr << summary_line(results, secs) << " (profile " << p.name << ")\n";
+    columns.emplace_back(p.name, results);
+  }
+  if (!tmp_root.empty()) {
+    std::error_code ec;
+    fs::remove(tmp_root, ec);
+  }
+  std::vector<std::string> ids;
+  for (auto& s : scenarios) ids.push_back(s.id);
+  std::string md = matrix_markdown(ids, columns);
+  if (output.empty()) {
+    std::cout << md;
+    return 0;
+  }
+  return write_text(output, md) ? 0 : kExitFailed;
 }
 
 int cmd_list(const Common& c) {
@@ -155,7 +214,8 @@ int main(int argc, char** argv) {
   Common common;
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("paths", common.paths, "scenario files or folders")->required();
-    sub->add_option("--filter", common.filter, "only scenarios whose id (area/name) matches this glob");
+    sub->add_option("--filter", common.filter,
+                    "only scenarios whose id (area/name) matches this glob");
   };
 
   CLI::App* run = app.add_subcommand("run", "run scenarios against a launcher profile");
@@ -167,9 +227,22 @@ int main(int argc, char** argv) {
   run->add_option("--repeat", repeat, "run each scenario N times")->check(CLI::Range(1, 100000));
   run->add_option("--junit", junit, "write JUnit XML here");
   run->add_option("--json", json, "write a JSON report here");
-  run->add_option("--keep-artifacts", keep, "keep every run's directory under DIR (failed runs are always kept)");
+  run->add_option("--keep-artifacts", keep,
+                  "keep every run's directory under DIR (failed runs are always kept)");
   run->add_option("--trace", trace, "write a Chrome trace-event JSON per scenario into DIR");
   add_common(run);
+
+  CLI::App* matrix =
+      app.add_subcommand("matrix", "run every scenario against several profiles: Markdown matrix");
+  std::vector<std::string> matrix_profiles;
+  std::string matrix_out, matrix_keep;
+  int matrix_jobs = 1;
+  matrix->add_option("--profile", matrix_profiles, "profile NAME or FILE (repeat for each column)")
+      ->required();
+  matrix->add_option("-j,--jobs", matrix_jobs, "scenarios at once")->check(CLI::Range(1, 256));
+  matrix->add_option("-o,--output", matrix_out, "write the Markdown here instead of stdout");
+  matrix->add_option("--keep-artifacts", matrix_keep, "keep every run's directory under DIR");
+  add_common(matrix);
 
   CLI::App* list = app.add_subcommand("list", "list scenarios: id, tags, requirements");
   add_common(list);
@@ -187,7 +260,12 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   try {
-    if (*run) return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace, build_dir);
+    if (*run)
+      return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace,
+                     build_dir);
+    if (*matrix)
+      return cmd_matrix(common, matrix_profiles, profiles_dir, matrix_jobs, matrix_out, matrix_keep,
+                        build_dir);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
   } catch (const std::exception& e) {
