@@ -363,6 +363,8 @@ void Execution::handle_event(const WorkerEvent& e) {
 }
 
 void Execution::fire(const std::vector<size_t>& faults) {
+  // Output and events read while cleaning up must not start anything new.
+  if (finished_) return;
   for (size_t f : faults) {
     double delay = s_.faults[f].when.delay_s;
     bool starts = s_.faults[f].action.kind == Action::Kind::kStartNode;
