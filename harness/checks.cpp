@@ -306,10 +306,16 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
            started.empty() ? "no worker started" : "WORLD_SIZE seen: " + actual);
   }
 
+  // Workers that exited 0: the `succeeded` env filter looks only at them.
+  std::set<int> succeeded_pids;
+  for (auto& e : run.events)
+    if (e.ev == "exit" && e.code && *e.code == 0 && e.exit_signal.empty())
+      succeeded_pids.insert(e.pid);
   for (auto& ee : x.env) {
     if (x_no_workers) break;
     std::string check =
-        "env " + ee.var + (ee.rank ? " (rank " + std::to_string(*ee.rank) + ")" : "");
+        "env " + ee.var + (ee.rank ? " (rank " + std::to_string(*ee.rank) + ")" : "") +
+        (ee.node.empty() ? "" : " (node " + ee.node + ")") + (ee.succeeded ? " (succeeded)" : "");
     std::optional<std::regex> re;
     if (ee.regex) re.emplace(ph.resolve_regex(*ee.regex));
     std::string equals = ee.equals ? ph.resolve(*ee.equals) : "";
@@ -317,6 +323,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     int considered = 0;
     for (auto* e : started) {
       if (ee.rank && e->rank != ee.rank) continue;
+      if (!ee.node.empty() && e->node != ee.node) continue;
+      if (ee.succeeded && !succeeded_pids.count(e->pid)) continue;
       ++considered;
       auto it = e->env.find(ee.var);
       bool present = it != e->env.end();
@@ -349,20 +357,43 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
 
   if (x.rank_arithmetic && !x_no_workers) {
     if (started.empty()) fail("rank arithmetic", "workers to look at", "no worker started");
-    for (auto* e : started) {
-      auto num = [&](const char* k) -> long {
+    auto num = [](const WorkerEvent* e, const char* k) -> long {
+      auto it = e->env.find(k);
+      if (it == e->env.end()) return -1;
+      try {
+        return std::stol(it->second);
+      } catch (...) {
+        return -1;
+      }
+    };
+    // Upstream: a node's ranks follow those of the lower node ranks (the sum
+    // of their LOCAL_WORLD_SIZE), so nodes with different nproc still get
+    // contiguous ranks. Sizes are per round: attempt, world and master.
+    auto round_of = [](const WorkerEvent* e) {
+      auto get = [&](const char* k) {
         auto it = e->env.find(k);
-        if (it == e->env.end()) return -1;
-        try {
-          return std::stol(it->second);
-        } catch (...) {
-          return -1;
-        }
+        return it == e->env.end() ? std::string() : it->second;
       };
-      long rank = num("RANK"), group = num("GROUP_RANK"), lws = num("LOCAL_WORLD_SIZE"),
-           lr = num("LOCAL_RANK");
-      if (rank < 0 || group < 0 || lws < 0 || lr < 0 || rank != group * lws + lr) {
-        fail("rank arithmetic", "RANK = GROUP_RANK*LOCAL_WORLD_SIZE + LOCAL_RANK",
+      return std::to_string(attempt_of(*e)) + "/" + get("WORLD_SIZE") + "/" + get("MASTER_ADDR") +
+             ":" + get("MASTER_PORT");
+    };
+    std::map<std::string, std::map<long, long>> node_sizes;  // round -> group rank -> lws
+    for (auto* e : started)
+      node_sizes[round_of(e)][num(e, "GROUP_RANK")] = num(e, "LOCAL_WORLD_SIZE");
+    for (auto* e : started) {
+      long rank = num(e, "RANK"), group = num(e, "GROUP_RANK"), lws = num(e, "LOCAL_WORLD_SIZE"),
+           lr = num(e, "LOCAL_RANK");
+      // A lower node whose workers left no event is assumed to be this size.
+      long offset = 0;
+      const auto& sizes = node_sizes[round_of(e)];
+      for (long g = 0; g < group; ++g) {
+        auto it = sizes.find(g);
+        offset += it == sizes.end() || it->second < 0 ? lws : it->second;
+      }
+      if (rank < 0 || group < 0 || lws < 0 || lr < 0 || lr >= lws || rank != offset + lr) {
+        fail("rank arithmetic",
+             "RANK = LOCAL_RANK + the LOCAL_WORLD_SIZEs of the lower GROUP_RANKs (" +
+                 std::to_string(offset) + " + LOCAL_RANK)",
              "pid " + std::to_string(e->pid) + ": RANK=" + std::to_string(rank) +
                  " GROUP_RANK=" + std::to_string(group) +
                  " LOCAL_WORLD_SIZE=" + std::to_string(lws) + " LOCAL_RANK=" + std::to_string(lr));

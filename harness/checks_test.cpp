@@ -96,8 +96,8 @@ TEST_F(RunChecks, AHealthyRunPasses) {
   s.expect.world_size = 2;
   s.expect.restarts = 0;
   s.expect.rank_arithmetic = true;
-  s.expect.env.push_back(
-      {"MASTER_PORT", std::string("{port}"), std::nullopt, std::nullopt, true, std::nullopt});
+  s.expect.env.push_back({"MASTER_PORT", std::string("{port}"), std::nullopt, std::nullopt, true,
+                          std::nullopt, "", false});
   s.expect.process_tree = TreeExpect{true, {{"n0", 2}}};
   s.expect.duration_max_s = 5;
   EXPECT_TRUE(checks().empty()) << checks()[0];
@@ -110,7 +110,8 @@ TEST_F(RunChecks, EachKindCanFail) {
   s.expect.restarts = 1;
   run.events[2].env["RANK"] = "5";
   s.expect.rank_arithmetic = true;
-  s.expect.env.push_back({"NOPE", std::nullopt, std::nullopt, true, false, std::nullopt});
+  s.expect.env.push_back(
+      {"NOPE", std::nullopt, std::nullopt, true, false, std::nullopt, "", false});
   s.expect.process_tree = TreeExpect{true, {{"n0", 3}}};
   run.survivors.push_back({999, 1, "sleep 30"});
   s.expect.files.push_back({"{tmp}/*", 1});
@@ -127,11 +128,62 @@ TEST_F(RunChecks, EachKindCanFail) {
     EXPECT_NE(all.find(want), std::string::npos) << "missing " << want << " in\n" << all;
 }
 
+// Four nodes with nproc 1..4: ranks follow the lower nodes' sizes.
+TEST_F(RunChecks, RankArithmeticAddsTheLowerNodesSizes) {
+  run.events.clear();
+  int rank = 0;
+  for (int g = 0; g < 4; ++g)
+    for (int lr = 0; lr <= g; ++lr, ++rank) {
+      WorkerEvent e;
+      e.ev = "start";
+      e.pid = 300 + rank;
+      e.rank = rank;
+      e.attempt = 0;
+      e.env = {{"RANK", std::to_string(rank)},
+               {"GROUP_RANK", std::to_string(g)},
+               {"LOCAL_WORLD_SIZE", std::to_string(g + 1)},
+               {"LOCAL_RANK", std::to_string(lr)},
+               {"WORLD_SIZE", "10"}};
+      run.events.push_back(e);
+    }
+  s.expect.rank_arithmetic = true;
+  EXPECT_TRUE(checks().empty()) << checks()[0];
+  run.events[3].env["RANK"] = "2";  // node 2's first rank must be 1 + 2 = 3
+  ASSERT_EQ(checks().size(), 1u);
+  EXPECT_NE(checks()[0].find("rank arithmetic"), std::string::npos);
+}
+
+TEST_F(RunChecks, EnvFiltersByNodeAndBySuccess) {
+  run.events[0].node = "a";
+  run.events[2].node = "b";
+  run.events[0].env["TEST_ID"] = "x";
+  run.events[2].env["TEST_ID"] = "y";
+  EnvExpect on_a{"TEST_ID", std::string("x"), std::nullopt, std::nullopt,
+                 false,     std::nullopt,     "",           false};
+  on_a.node = "a";
+  s.expect.env.push_back(on_a);
+  EXPECT_TRUE(checks().empty()) << checks()[0];
+  s.expect.env[0].node = "b";
+  ASSERT_EQ(checks().size(), 1u);
+  EXPECT_NE(checks()[0].find("(node b)"), std::string::npos) << checks()[0];
+
+  // Rank 1 (pid 201) did not exit 0: `succeeded` looks at rank 0 only.
+  run.events[3].code = 1;
+  EnvExpect ok{"RANK", std::string("0"), std::nullopt, std::nullopt,
+               false,  std::nullopt,     "",           false};
+  ok.succeeded = true;
+  s.expect.env = {ok};
+  EXPECT_TRUE(checks().empty()) << checks()[0];
+  s.expect.env[0].succeeded = false;
+  EXPECT_EQ(checks().size(), 1u);
+}
+
 TEST_F(RunChecks, NoWorkersIsSaidOnce) {
   run.events.clear();
   s.expect.world_size = 2;
   s.expect.rank_arithmetic = true;
-  s.expect.env.push_back({"RANK", std::nullopt, std::nullopt, true, false, std::nullopt});
+  s.expect.env.push_back(
+      {"RANK", std::nullopt, std::nullopt, true, false, std::nullopt, "", false});
   auto c = checks();
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].rfind("workers:", 0), 0u) << c[0];

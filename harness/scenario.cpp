@@ -359,6 +359,8 @@ Expect parse_expect(const Json& j, const std::string& ptr) {
     ee.present = er.boolean("present");
     ee.same_across_ranks = er.boolean("same_across_ranks").value_or(false);
     if (auto rk = er.integer("rank")) ee.rank = static_cast<int>(*rk);
+    ee.node = er.string("node").value_or("");
+    ee.succeeded = er.boolean("succeeded").value_or(false);
     if (!ee.equals && !ee.regex && !ee.present && !ee.same_across_ranks)
       field_error(p, "give at least one of equals, regex, present, same_across_ranks");
     er.finish();

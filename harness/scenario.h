@@ -85,6 +85,8 @@ struct EnvExpect {
   std::optional<bool> present;
   bool same_across_ranks = false;
   std::optional<int> rank;  // only this rank's workers
+  std::string node;         // only the workers of this node ("" = all)
+  bool succeeded = false;   // only the workers that exited 0 (the final world)
 };
 
 // Console (agents' stdout/stderr) or files matched by a glob.

@@ -55,6 +55,7 @@ void Agent::say(const std::string& line) {
 int Agent::run() {
   if (cfg_.signal_fd >= 0) loop_.watch_fd(cfg_.signal_fd, [this](uint32_t) { on_signal(); });
   rdzv_.on_membership_change([this] { on_membership_change(); });
+  rdzv_.on_lost([this](const std::string& why) { on_rendezvous_lost(why); });
   try {
     start_rendezvous();
     loop_.run();
@@ -228,6 +229,9 @@ void Agent::on_group_stopped() {
       say("membership changed; restarting workers (does not count against --max-restarts)");
       start_rendezvous();
       return;
+    case StopReason::kRendezvousLost:
+      fatal("rendezvous failed: " + lost_reason_);
+      return;
     case StopReason::kFailure:
       break;
   }
@@ -281,6 +285,13 @@ void Agent::on_signal() {
 
 void Agent::on_membership_change() {
   if (state_ == State::kRunning) begin_stop(StopReason::kMembership, SIGTERM);
+}
+
+void Agent::on_rendezvous_lost(const std::string& why) {
+  if (state_ != State::kRunning) return;  // a stop in progress ends in a failing next_round
+  say("rendezvous lost; stopping workers (no restart)");
+  lost_reason_ = why;
+  begin_stop(StopReason::kRendezvousLost, SIGTERM);
 }
 
 void Agent::fatal(const std::string& message) {

@@ -46,7 +46,7 @@ class Agent {
 
  private:
   enum class State { kInit, kRendezvous, kRunning, kStopping, kSucceeded, kDone };
-  enum class StopReason { kFailure, kMembership, kSignal };
+  enum class StopReason { kFailure, kMembership, kRendezvousLost, kSignal };
 
   struct Worker {
     int local_rank = 0;
@@ -74,6 +74,7 @@ class Agent {
   bool shut_down_ = false;
   EventLoop::TimerId grace_timer_ = 0;
   std::vector<WorkerFailure> failures_;  // of the current attempt
+  std::string lost_reason_;              // why the rendezvous is gone (kRendezvousLost)
 
   void start_rendezvous();
   void on_round(const RendezvousResult& round);
@@ -87,6 +88,7 @@ class Agent {
   void on_all_succeeded();
   void on_signal();
   void on_membership_change();
+  void on_rendezvous_lost(const std::string& why);
   void fatal(const std::string& message);
   void finish(int code);
   void say(const std::string& line);

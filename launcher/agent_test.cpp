@@ -35,6 +35,7 @@ class FakeRendezvous : public Rendezvous {
     loop_.add_timer(EventLoop::Clock::duration::zero(), [r, done] { done(r); });
   }
   void on_membership_change(std::function<void()> cb) override { membership_cb = std::move(cb); }
+  void on_lost(std::function<void(const std::string&)> cb) override { lost_cb = std::move(cb); }
   void exit_barrier(std::function<void()> done, Fail fail) override {
     ++barriers;
     if (fail_barrier)
@@ -46,6 +47,7 @@ class FakeRendezvous : public Rendezvous {
 
   std::vector<int> asked;
   std::function<void()> membership_cb;
+  std::function<void(const std::string&)> lost_cb;
   int agreed_restart = -1;
   bool fail_rounds = false;
   bool fail_barrier = false;
@@ -181,6 +183,32 @@ TEST_F(AgentFixture, MembershipChangeRestartsWithoutSpendingRestarts) {
   EXPECT_TRUE(triggered);
   EXPECT_EQ(file("rounds"), "started\nstarted\n");
   EXPECT_EQ(rdzv.asked, (std::vector<int>{0, 0}));
+  EXPECT_EQ(rdzv.shutdowns, 1);
+}
+
+TEST_F(AgentFixture, LostRendezvousStopsWorkersAndFailsWithoutClaimingARestart) {
+  // The store goes away while the worker runs: the worker is stopped, no
+  // new round is asked for, and the agent says why instead of "restarting".
+  auto c = config("echo started >> $D/rounds; trap 'exit 0' TERM; sleep 30 & wait", 1, 3);
+  bool triggered = false;
+  std::function<void()> poll = [&] {
+    if (!triggered && file("rounds") == "started\n") {
+      triggered = true;
+      rdzv.lost_cb("lost the connection to the rendezvous store at h:1 (reset)");
+      return;
+    }
+    loop.add_timer(std::chrono::milliseconds(5), poll);
+  };
+  loop.add_timer(std::chrono::milliseconds(5), poll);
+  EXPECT_EQ(run(std::move(c)), 1);
+  EXPECT_TRUE(triggered);
+  EXPECT_EQ(file("rounds"), "started\n");
+  EXPECT_EQ(rdzv.asked, (std::vector<int>{0}));
+  std::string err = err_text();
+  EXPECT_NE(err.find("rendezvous failed: lost the connection to the rendezvous store at h:1"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("restarting"), std::string::npos) << err;
   EXPECT_EQ(rdzv.shutdowns, 1);
 }
 

@@ -60,14 +60,16 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   params.master_addr = c.master_addr;
   params.master_port = c.master_port;
   if (c.standalone) {
-    // Upstream: c10d on localhost:0 with a uuid run id. One node needs no
-    // store, so refrun serves it from the static backend (see README).
-    params.backend = "static";
+    // As upstream: c10d on localhost:0 (the agent hosts its own store on a
+    // free port) with a uuid run id, so nothing is shared with other jobs.
+    params.backend = "c10d";
     params.standalone = true;
-    params.endpoint.clear();
+    params.endpoint = "localhost:0";
     params.run_id = random_uuid();
     params.min_nodes = params.max_nodes = 1;
     params.node_rank = 0;
+    // MASTER_ADDR=localhost unless --local-addr says otherwise.
+    if (params.local_addr.empty()) params.local_addr = "localhost";
   }
   auto names = rendezvous_backend_names();
   if (std::find(names.begin(), names.end(), params.backend) == names.end()) {

@@ -58,6 +58,11 @@ class Rendezvous {
   // failed). The agent stops its workers and calls next_round again.
   virtual void on_membership_change(std::function<void()> cb) { (void)cb; }
 
+  // While workers run: called when the rendezvous itself is gone (the store
+  // was lost, this agent was expelled), with the reason. There is no next
+  // round: the agent stops its workers and fails with that reason.
+  virtual void on_lost(std::function<void(const std::string& why)> cb) { (void)cb; }
+
   // Called when this agent's workers all succeeded: done runs once every
   // node has finished (the exit barrier), fail if that cannot happen.
   virtual void exit_barrier(std::function<void()> done, Fail fail) {

@@ -194,11 +194,12 @@ void C10dRendezvous::on_push(const json& msg) {
 
 void C10dRendezvous::on_lost(const std::string& why) {
   lost_ = why;
-  // Pending requests already failed with the reason; while workers run,
-  // the agent learns through a membership change and its next_round fails.
+  // Pending requests already failed with the reason; while workers run the
+  // agent is told the rendezvous is gone (not a membership change: there
+  // is no next round to restart into).
   if (state_ == State::kRunning)
-    post([this] {
-      if (on_change_) on_change_();
+    post([this, why] {
+      if (on_lost_) on_lost_(why);
     });
 }
 

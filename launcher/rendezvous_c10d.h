@@ -20,6 +20,7 @@ class C10dRendezvous : public Rendezvous {
 
   void next_round(int restart_count, Done done, Fail fail) override;
   void on_membership_change(std::function<void()> cb) override { on_change_ = std::move(cb); }
+  void on_lost(std::function<void(const std::string&)> cb) override { on_lost_ = std::move(cb); }
   void exit_barrier(std::function<void()> done, Fail fail) override;
   void shutdown() override;
 
@@ -48,6 +49,7 @@ class C10dRendezvous : public Rendezvous {
   Fail fail_;
   std::string lost_;
   std::function<void()> on_change_;
+  std::function<void(const std::string&)> on_lost_;
   EventLoop::TimerId close_timer_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 

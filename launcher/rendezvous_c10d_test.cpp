@@ -18,6 +18,7 @@ struct Agent {
   std::optional<RendezvousResult> result;
   std::string error;
   int changes = 0;
+  std::string lost;
   bool barrier_done = false;
 
   void next_round(int restarts = 0) {
@@ -65,6 +66,7 @@ struct C10dTest : ::testing::Test {
     Agent& a = *agents.back();
     a.rdzv = std::make_unique<C10dRendezvous>(loop, p);
     a.rdzv->on_membership_change([&a] { ++a.changes; });
+    a.rdzv->on_lost([&a](const std::string& why) { a.lost = why; });
     return a;
   }
   bool all_settled(std::vector<Agent*> which) {
@@ -199,7 +201,10 @@ TEST_F(C10dTest, LosingTheStoreHostFailsTheOthersClearly) {
   b.next_round();
   ASSERT_TRUE(all_settled({&host, &b}));
   host.rdzv->shutdown();
-  ASSERT_TRUE(run_until(loop, [&] { return b.changes == 1; }));
+  // Lost, not a membership change: there is no round to restart into.
+  ASSERT_TRUE(run_until(loop, [&] { return !b.lost.empty(); }));
+  EXPECT_EQ(b.changes, 0);
+  EXPECT_NE(b.lost.find("rendezvous store"), std::string::npos) << b.lost;
   b.next_round();
   ASSERT_TRUE(all_settled({&b}));
   EXPECT_FALSE(b.result);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -128,6 +129,18 @@ TEST(RefrunLaunch, StandaloneUsesLocalhostAFreePortAndAUuid) {
       env0["TORCHELASTIC_RUN_ID"],
       std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << env0["TORCHELASTIC_RUN_ID"];
+}
+
+TEST(RefrunLaunch, StandaloneRunsTheC10dBackend) {
+  // As upstream, --standalone is c10d on localhost:0: the backend reads
+  // --rdzv-conf, so a bad value there is refused (static would ignore it).
+  ScratchDir dir;
+  auto r = run_refrun({"--standalone", "--rdzv-conf=keep_alive_interval=oops", "--no-python",
+                       e2e_script("record_env.sh")},
+                      {{"OUT_DIR", dir.path()}}, dir.path());
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("keep_alive_interval=oops"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "env_0"));
 }
 
 TEST(RefrunLaunch, ConfigurationFromPetVariables) {
