@@ -33,7 +33,11 @@ FrameDecoder::Status FrameDecoder::next(nlohmann::json& out) {
              std::to_string(max_frame_);
     return Status::kError;
   }
-  if (buffer_.size() - consumed_ - 4 < n) return Status::kNeedMore;
+  if (buffer_.size() - consumed_ - 4 < n) {
+    buffer_.erase(0, consumed_);
+    consumed_ = 0;
+    return Status::kNeedMore;
+  }
   const char* begin = buffer_.data() + consumed_ + 4;
   out = nlohmann::json::parse(begin, begin + n, nullptr, false);
   consumed_ += 4 + n;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include "c10d_socket.h"
@@ -78,9 +79,10 @@ void C10dStoreServer::close() {
   waiters_.clear();
 }
 
-size_t C10dStoreServer::connected_nodes(const std::string& run_id) const {
-  auto it = runs_.find(run_id);
-  return it == runs_.end() ? 0 : it->second->node_client.size();
+size_t C10dStoreServer::connected_nodes() const {
+  size_t n = 0;
+  for (auto& [id, run] : runs_) n += run->node_client.size();
+  return n;
 }
 
 void C10dStoreServer::accept_clients() {
@@ -106,11 +108,10 @@ void C10dStoreServer::arm_keep_alive(uint64_t id) {
     if (EventLoop::Clock::now() - it->second.last_rx < options_.keep_alive_window)
       return arm_keep_alive(id);
     // Silent too long: tell it why (it reads this if it ever wakes up).
-    it->second.conn->send(
-        {{"push", "expelled"},
-         {"reason", "no keep-alive within " +
-                        std::to_string(options_.keep_alive_window.count() / 1000.0).substr(0, 5) +
-                        " s"}});
+    char why[96];
+    snprintf(why, sizeof why, "missed its keep-alives (nothing for %.1f s; was it stopped?)",
+             static_cast<double>(options_.keep_alive_window.count()) / 1000.0);
+    it->second.conn->send({{"push", "expelled"}, {"reason", why}});
     it->second.keep_alive_timer = 0;
     drop_client(id);
   });

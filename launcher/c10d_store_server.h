@@ -36,8 +36,8 @@ class C10dStoreServer {
   C10dStoreServer& operator=(const C10dStoreServer&) = delete;
 
   int port() const { return port_; }
-  // Clients that joined `run_id` and are still connected.
-  size_t connected_nodes(const std::string& run_id) const;
+  // Nodes (of any run id) whose agents are still connected.
+  size_t connected_nodes() const;
   // Called after any client connection went away.
   void set_on_disconnect(std::function<void()> cb) { on_disconnect_ = std::move(cb); }
   // Stops listening and drops every connection at once.

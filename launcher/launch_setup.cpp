@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <random>
 
-#include "log_layout.h"
 #include "nproc.h"
 #include "worker_command.h"
 
@@ -81,11 +79,9 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
 
   Environment base = env;
   if (needs_omp_default(env, nproc)) {
-    std::fputs(kOmpWarning, stderr);
     base["OMP_NUM_THREADS"] = "1";
+    agent.omp_defaulted = true;  // main warns once nothing can fail any more
   }
-  // The log dir last: nothing is created unless every other check passed.
-  std::string run_dir = make_run_log_dir(c.log_dir, params.run_id, env);
 
   agent.launch = c;
   agent.spec.role = c.role;
@@ -95,7 +91,6 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   agent.spec.virtual_local_rank = c.virtual_local_rank;
   agent.program = program;
   agent.base_env = std::move(base);
-  agent.run_log_dir = run_dir;
   auto it = env.find("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE");
   if (it != env.end()) agent.prefix_template = it->second;
 }

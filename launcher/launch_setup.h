@@ -1,6 +1,8 @@
 // Turns a parsed command line into what the agent and the rendezvous need,
-// doing every check that touches the machine (nproc, script, interpreter,
-// log dir) before anything starts. Throws UsageError.
+// doing every check that touches the machine (nproc, script, interpreter)
+// before anything starts. Throws UsageError. The log dir is created later,
+// once the rendezvous accepted its parameters (see main.cpp), so a usage
+// error never leaves one behind.
 #pragma once
 
 #include "agent.h"

@@ -9,6 +9,8 @@
 
 #include "agent.h"
 #include "launch_setup.h"
+#include "log_layout.h"
+#include "worker_process.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
@@ -30,6 +32,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  raise_open_file_limit();
+
   // Block the handled signals before any child exists; they arrive on a
   // signalfd the agent watches. Children unblock them before exec.
   sigset_t handled;
@@ -40,6 +44,10 @@ int main(int argc, char** argv) {
 
   try {
     EventLoop loop;
+    // The guard first: after the rendezvous exists, nothing may fail before
+    // the agent owns it (it shuts the rendezvous down exactly once).
+    ProcessGuard guard;
+    guard.start();
     std::unique_ptr<Rendezvous> rdzv;
     try {
       rdzv = create_rendezvous(loop, params);
@@ -47,8 +55,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
-    ProcessGuard guard;
-    guard.start();
+    try {
+      config.run_log_dir = make_run_log_dir(config.launch.log_dir, params.run_id, env);
+    } catch (const UsageError& e) {
+      rdzv->shutdown();
+      std::fprintf(stderr, "refrun: error: %s\n", e.what());
+      return 2;
+    }
+    if (config.omp_defaulted) std::fputs(kOmpWarning, stderr);
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
     guard.finish();

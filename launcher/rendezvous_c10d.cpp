@@ -202,9 +202,10 @@ void C10dRendezvous::exit_barrier(std::function<void()> done, Fail fail) {
 void C10dRendezvous::wait_for_others(std::function<void()> done) {
   if (!server_) return post(done);
   // The host keeps the store up until the other agents have left (they
-  // may still read from it), bounded by close_timeout.
+  // may still read from it; other run ids may share this endpoint),
+  // bounded by close_timeout.
   auto check = [this, done] {
-    if (server_->connected_nodes(params_.run_id) > 1) return false;
+    if (server_->connected_nodes() > 1) return false;
     loop_.cancel_timer(close_timer_);
     close_timer_ = 0;
     server_->set_on_disconnect(nullptr);

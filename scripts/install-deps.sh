@@ -6,7 +6,7 @@ set -euo pipefail
 
 # Build and test dependencies.
 packages=(cmake ninja-build g++ libgtest-dev libgmock-dev nlohmann-json3-dev
-          libcli11-dev python3 python3-jsonschema procps)
+          libcli11-dev python3 python3-jsonschema procps ccache)
 # Debian's torchrun (python3-torch) is what the suite is compared against;
 # skip it with LAUNCHCHECK_NO_TORCH=1 for a refrun-only machine.
 if [ "${LAUNCHCHECK_NO_TORCH:-0}" != 1 ]; then

@@ -226,6 +226,9 @@ TEST(RefrunLaunch, BadOptionIsOneLineExit2AndStartsNothing) {
     EXPECT_EQ(r.err.rfind("refrun: error: ", 0), 0u) << r.err;
     EXPECT_EQ(count(r.err, "\n"), 1u) << r.err;
     EXPECT_FALSE(file_exists(dir / "0"));
+    // Nothing half-started: no log dir either (TMPDIR is the scratch dir).
+    for (const std::string& name : list_dir(dir.path()))
+      EXPECT_TRUE(name == "refrun.stdout" || name == "refrun.stderr") << name;
   }
   auto r = run_refrun({"--no-python", dir / "missing.sh"}, {}, dir.path());
   EXPECT_EQ(r.code, 2);
@@ -305,4 +308,38 @@ TEST(RefrunLaunch, TeedLinesArriveWholeAndOnce) {
   }
   EXPECT_EQ(lines, 4u * (kLines + 1));
   EXPECT_EQ(seen.size(), 4u * (kLines + 1));  // each line exactly once
+}
+
+TEST(RefrunLaunch, HelpAndVersion) {
+  ScratchDir dir;
+  auto r = run_refrun({"--help"}, {}, dir.path());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--nproc-per-node"), std::string::npos);
+  r = run_refrun({"--version"}, {}, dir.path());
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("refrun ", 0), 0u);
+}
+
+TEST(RefrunLaunch, GpuCountOverrideAndVirtualLocalRank) {
+  ScratchDir dir;
+  auto r = run_refrun(
+      {"--nproc-per-node=gpu", "--virtual-local-rank", "--no-python", e2e_script("record_env.sh")},
+      {{"OUT_DIR", dir.path()}, {"REFRUN_GPU_COUNT", "2"}, {"CUDA_VISIBLE_DEVICES", "4,5"}},
+      dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(file_exists(dir / "2"));
+  auto env1 = parse_env_file(dir / "env_1");
+  EXPECT_EQ(env1["LOCAL_RANK"], "0");
+  EXPECT_EQ(env1["RANK"], "1");
+  EXPECT_EQ(env1["CUDA_VISIBLE_DEVICES"], "5");
+  EXPECT_EQ(parse_env_file(dir / "env_0")["CUDA_VISIBLE_DEVICES"], "4");
+}
+
+TEST(RefrunLaunch, NoGpuIsAUsageError) {
+  ScratchDir dir;
+  auto r = run_refrun({"--nproc-per-node=gpu", "--no-python", e2e_script("record_env.sh")},
+                      {{"OUT_DIR", dir.path()}, {"REFRUN_GPU_COUNT", "0"}}, dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--nproc-per-node gpu"), std::string::npos) << r.err;
+  EXPECT_FALSE(file_exists(dir / "0"));
 }

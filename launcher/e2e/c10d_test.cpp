@@ -1,0 +1,366 @@
+// End to end: several real refrun processes meeting through the c10d store
+// on loopback, real shell workers, real SIGKILL/SIGSTOP. Workers record
+// what they saw in files named w_<restart>_<world>_<rank>.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "c10d_socket.h"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Refrun {
+  pid_t pid = -1;
+  std::string log;
+  int status = -1;
+  bool exited = false;
+};
+
+class C10dE2E : public ::testing::Test {
+ protected:
+  fs::path dir;
+  int port = 0;
+  std::vector<Refrun*> procs;
+
+  void SetUp() override {
+    char tmpl[] = "/tmp/c10d_e2e_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir = tmpl;
+    std::string err;
+    port = pick_free_port("127.0.0.1", err);
+    ASSERT_GT(port, 0) << err;
+  }
+  void TearDown() override {
+    for (auto* p : procs) {
+      if (p->exited) continue;
+      kill(p->pid, SIGCONT);
+      kill(p->pid, SIGKILL);
+      waitpid(p->pid, nullptr, 0);
+    }
+    // Workers die with their agent (PDEATHSIG); make sure none is left.
+    for (pid_t w : worker_pids()) EXPECT_NE(wait_gone(w), false) << "worker " << w << " leaked";
+    if (!HasFailure()) fs::remove_all(dir);
+  }
+
+  // The worker: records its view, then runs `body` (sh).
+  std::string script(const std::string& body) {
+    fs::path p = dir / ("worker" + std::to_string(++scripts_) + ".sh");
+    std::ofstream f(p);
+    f << "#!/bin/sh\nD=" << dir.string() << "\n"
+      << "echo \"$RANK $LOCAL_RANK $WORLD_SIZE $GROUP_RANK $GROUP_WORLD_SIZE "
+         "$TORCHELASTIC_RESTART_COUNT $MASTER_ADDR $MASTER_PORT $$\" > "
+         "\"$D/w_${TORCHELASTIC_RESTART_COUNT}_${WORLD_SIZE}_${RANK}\"\n"
+      << "echo $$ >> \"$D/pids\"\n"
+      << body << "\n";
+    f.close();
+    fs::permissions(p, fs::perms::owner_all);
+    return p.string();
+  }
+
+  Refrun& start(const std::vector<std::string>& args, const std::string& worker, int at_port = 0) {
+    auto* p = new Refrun;
+    owned_.emplace_back(p);
+    procs.push_back(p);
+    p->log = (dir / ("agent" + std::to_string(procs.size()) + ".log")).string();
+    std::vector<std::string> argv = {
+        REFRUN_BIN, "--rdzv-backend=c10d",
+        "--rdzv-endpoint=127.0.0.1:" + std::to_string(at_port ? at_port : port), "--no-python"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(worker);
+    p->pid = fork();
+    if (p->pid == 0) {
+      int fd = open(p->log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> cargv;
+      for (auto& a : argv) cargv.push_back(a.data());
+      cargv.push_back(nullptr);
+      execv(REFRUN_BIN, cargv.data());
+      _exit(127);
+    }
+    return *p;
+  }
+
+  // Waits for exit; returns the exit code (128+signal when killed), -1 on timeout.
+  int wait_exit(Refrun& p, std::chrono::seconds limit = 30s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!p.exited && std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(p.pid, &p.status, WNOHANG) == p.pid) {
+        p.exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    if (!p.exited) return -1;
+    return WIFEXITED(p.status) ? WEXITSTATUS(p.status) : 128 + WTERMSIG(p.status);
+  }
+
+  std::string log_of(const Refrun& p) {
+    std::ifstream f(p.log);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+  }
+
+  // Records matching w_<restart>_<world>_*, keyed by rank.
+  std::set<int> ranks(int restart, int world) {
+    std::set<int> out;
+    std::string prefix = "w_" + std::to_string(restart) + "_" + std::to_string(world) + "_";
+    for (auto& e : fs::directory_iterator(dir)) {
+      std::string name = e.path().filename().string();
+      if (name.rfind(prefix, 0) == 0) out.insert(std::stoi(name.substr(prefix.size())));
+    }
+    return out;
+  }
+  bool wait_for(const std::function<bool()>& cond, std::chrono::seconds limit = 30s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!cond()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(5ms);
+    }
+    return true;
+  }
+  std::vector<pid_t> worker_pids() {
+    std::vector<pid_t> out;
+    std::ifstream f(dir / "pids");
+    pid_t p;
+    while (f >> p) out.push_back(p);
+    return out;
+  }
+  // Gone, or a zombie waiting for init to reap it (dead all the same).
+  static bool dead(pid_t pid) {
+    if (kill(pid, 0) != 0) return true;
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto paren = stat.rfind(')');
+    return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+  }
+  bool wait_gone(pid_t pid) {
+    return wait_for([&] { return dead(pid); }, 10s);
+  }
+  void wait_listening() {
+    ASSERT_TRUE(wait_for([&] {
+      std::string err;
+      int fd = start_connect("127.0.0.1", port, err);
+      if (fd < 0) return false;
+      // Non-blocking connect: a local refusal shows up at once as POLLERR.
+      fd_set w;
+      FD_ZERO(&w);
+      FD_SET(fd, &w);
+      timeval tv{1, 0};
+      select(fd + 1, nullptr, &w, nullptr, &tv);
+      int so = 0;
+      socklen_t len = sizeof so;
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &len);
+      close(fd);
+      return so == 0;
+    }));
+  }
+
+  static std::set<int> range(int n) {
+    std::set<int> s;
+    for (int i = 0; i < n; ++i) s.insert(i);
+    return s;
+  }
+
+  const std::string fast =
+      "--rdzv-conf=join_timeout=20,last_call_timeout=0.3,keep_alive_interval=0.1,keep_alive_max_"
+      "attempt=3";
+
+ private:
+  int scripts_ = 0;
+  std::vector<std::unique_ptr<Refrun>> owned_;
+};
+
+}  // namespace
+
+TEST_F(C10dE2E, TwoAgentsGetRanksZeroToSeven) {
+  std::string w = script("exit 0");
+  Refrun& a = start({"--nnodes=1:2", "--nproc-per-node=4", "--rdzv-id=two",
+                     "--rdzv-conf='join_timeout=5,last_call_timeout=1,timeout=5'"},
+                    w);
+  Refrun& b = start({"--nnodes=1:2", "--nproc-per-node=4", "--rdzv-id=two",
+                     "--rdzv-conf='join_timeout=5,last_call_timeout=1,timeout=5'"},
+                    w);
+  EXPECT_EQ(wait_exit(a), 0) << log_of(a);
+  EXPECT_EQ(wait_exit(b), 0) << log_of(b);
+  EXPECT_EQ(ranks(0, 8), range(8));
+}
+
+TEST_F(C10dE2E, MixedNprocGivesRanksZeroToNine) {
+  std::string w = script("exit 0");
+  std::vector<Refrun*> all;
+  for (int n = 1; n <= 4; ++n)
+    all.push_back(&start(
+        {"--nnodes=4", "--nproc-per-node=" + std::to_string(n), "--rdzv-id=mixed", fast}, w));
+  for (auto* p : all) EXPECT_EQ(wait_exit(*p), 0) << log_of(*p);
+  EXPECT_EQ(ranks(0, 10), range(10));
+}
+
+TEST_F(C10dE2E, SurvivorsOfAKilledAgentRendezvousAgainAndFinish) {
+  // World 12: wait to be stopped. World 8 (after the kill): finish.
+  std::string w = script("[ \"$WORLD_SIZE\" = 8 ] && exit 0\nwhile :; do sleep 0.05; done");
+  std::vector<std::string> args = {"--nnodes=2:3", "--nproc-per-node=4", "--rdzv-id=kill", fast};
+  Refrun& host = start(args, w);
+  wait_listening();
+  Refrun& b = start(args, w);
+  Refrun& victim = start(args, w);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 12).size() == 12; })) << log_of(host);
+  kill(victim.pid, SIGKILL);
+  EXPECT_EQ(wait_exit(victim), 128 + SIGKILL);
+  EXPECT_EQ(wait_exit(host), 0) << log_of(host);
+  EXPECT_EQ(wait_exit(b), 0) << log_of(b);
+  EXPECT_EQ(ranks(0, 8), range(8));
+  EXPECT_NE(log_of(host).find("membership changed"), std::string::npos);
+}
+
+TEST_F(C10dE2E, TooFewAgentsFailClearlyWithoutStartingWorkers) {
+  std::string w = script("exit 0");
+  Refrun& a = start(
+      {"--nnodes=2:2", "--rdzv-id=few", "--rdzv-conf=join_timeout=1,keep_alive_interval=0.1"}, w);
+  EXPECT_EQ(wait_exit(a), 1);
+  std::string log = log_of(a);
+  EXPECT_NE(log.find("timed out"), std::string::npos) << log;
+  EXPECT_NE(log.find("1 of the 2"), std::string::npos) << log;
+  EXPECT_TRUE(worker_pids().empty());
+}
+
+TEST_F(C10dE2E, KillingTheStoreHostFailsTheOthersClearly) {
+  std::string w = script("while :; do sleep 0.05; done");
+  std::vector<std::string> args = {"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=host", fast};
+  Refrun& host = start(args, w);
+  wait_listening();
+  Refrun& b = start(args, w);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 4).size() == 4; }));
+  kill(host.pid, SIGKILL);
+  EXPECT_EQ(wait_exit(host), 128 + SIGKILL);
+  EXPECT_EQ(wait_exit(b, 10s), 1);
+  EXPECT_NE(log_of(b).find("rendezvous store"), std::string::npos) << log_of(b);
+}
+
+TEST_F(C10dE2E, StoppedAgentIsDroppedAndExitsClearlyWhenContinued) {
+  std::string w = script("[ \"$WORLD_SIZE\" = 4 ] && exit 0\nwhile :; do sleep 0.05; done");
+  std::vector<std::string> args = {"--nnodes=2:3", "--nproc-per-node=2", "--rdzv-id=stop", fast};
+  Refrun& host = start(args, w);
+  wait_listening();
+  Refrun& b = start(args, w);
+  Refrun& stopped = start(args, w);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 6).size() == 6; }));
+  kill(stopped.pid, SIGSTOP);
+  // Noticed within the keep-alive window (0.3 s); the others finish at world 4.
+  EXPECT_EQ(wait_exit(host), 0) << log_of(host);
+  EXPECT_EQ(wait_exit(b), 0) << log_of(b);
+  EXPECT_EQ(ranks(0, 4), range(4));
+  kill(stopped.pid, SIGCONT);
+  EXPECT_EQ(wait_exit(stopped), 1);
+  EXPECT_NE(log_of(stopped).find("removed this agent"), std::string::npos) << log_of(stopped);
+}
+
+TEST_F(C10dE2E, LateJoinerRestartsTheJobWithBiggerMembership) {
+  std::string w = script("[ \"$WORLD_SIZE\" = 8 ] && exit 0\nwhile :; do sleep 0.05; done");
+  std::vector<std::string> args = {"--nnodes=1:2", "--nproc-per-node=4", "--rdzv-id=late", fast};
+  Refrun& a = start(args, w);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 4).size() == 4; })) << log_of(a);
+  Refrun& b = start(args, w);
+  EXPECT_EQ(wait_exit(a), 0) << log_of(a);
+  EXPECT_EQ(wait_exit(b), 0) << log_of(b);
+  EXPECT_EQ(ranks(0, 8), range(8));  // restart count unchanged
+}
+
+TEST_F(C10dE2E, WorkerFailureOnOneNodeRestartsEveryNodeOnce) {
+  // Rank 5 (node 1) fails in attempt 0; everyone else waits to be stopped.
+  // In attempt 1 everyone finishes.
+  std::string w = script(
+      "[ \"$TORCHELASTIC_RESTART_COUNT\" = 1 ] && exit 0\n"
+      "[ \"$RANK\" = 5 ] && { sleep 0.2; exit 3; }\n"
+      "while :; do sleep 0.05; done");
+  std::vector<std::string> args = {"--nnodes=2", "--nproc-per-node=4", "--max-restarts=1",
+                                   "--rdzv-id=fail", fast};
+  Refrun& a = start(args, w);
+  wait_listening();
+  Refrun& b = start(args, w);
+  EXPECT_EQ(wait_exit(a), 0) << log_of(a);
+  EXPECT_EQ(wait_exit(b), 0) << log_of(b);
+  EXPECT_EQ(ranks(0, 8), range(8));
+  EXPECT_EQ(ranks(1, 8), range(8));
+}
+
+TEST_F(C10dE2E, GarbageSentToTheStoreDoesNotHurtTheJob) {
+  std::string w = script("[ -f \"$D/go\" ] || { while [ ! -f \"$D/go\" ]; do sleep 0.02; done; }");
+  std::vector<std::string> args = {"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=junk", fast};
+  Refrun& a = start(args, w);
+  wait_listening();
+  Refrun& b = start(args, w);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 4).size() == 4; }));
+  for (std::string bytes : {std::string("garbage\r\n\r\n"), std::string("\x7f\xff\xff\xff", 4)}) {
+    std::string err;
+    int fd = start_connect("127.0.0.1", port, err);
+    ASSERT_GE(fd, 0) << err;
+    std::this_thread::sleep_for(20ms);
+    send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(20ms);
+    close(fd);
+  }
+  std::ofstream(dir / "go") << "go\n";
+  EXPECT_EQ(wait_exit(a), 0) << log_of(a);
+  EXPECT_EQ(wait_exit(b), 0) << log_of(b);
+}
+
+TEST_F(C10dE2E, TwoJobsOnTheirOwnEndpointsAtOnce) {
+  std::string w = script("exit 0");
+  std::string err;
+  int port2 = pick_free_port("127.0.0.1", err);
+  ASSERT_GT(port2, 0) << err;
+  std::vector<Refrun*> all;
+  for (int i = 0; i < 2; ++i) {
+    all.push_back(&start({"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=jobA", fast}, w));
+    all.push_back(&start({"--nnodes=2", "--nproc-per-node=3", "--rdzv-id=jobB", fast}, w, port2));
+  }
+  for (auto* p : all) EXPECT_EQ(wait_exit(*p), 0) << log_of(*p);
+  EXPECT_EQ(ranks(0, 4), range(4));
+  EXPECT_EQ(ranks(0, 6), range(6));
+}
+
+TEST_F(C10dE2E, DifferentRunIdsOnOneEndpointNeverMix) {
+  // Job A hosts the store, so it stays until job B is done.
+  std::string wa = script("while [ ! -f \"$D/go\" ]; do sleep 0.02; done");
+  std::string wb = script("exit 0");
+  Refrun& a1 = start({"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=jobA", fast}, wa);
+  wait_listening();
+  Refrun& b1 = start({"--nnodes=1", "--nproc-per-node=3", "--rdzv-id=jobB", fast}, wb);
+  Refrun& a2 = start({"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=jobA", fast}, wa);
+  EXPECT_EQ(wait_exit(b1), 0) << log_of(b1);
+  std::ofstream(dir / "go") << "go\n";
+  EXPECT_EQ(wait_exit(a1), 0) << log_of(a1);
+  EXPECT_EQ(wait_exit(a2), 0) << log_of(a2);
+  EXPECT_EQ(ranks(0, 4), range(4));
+  EXPECT_EQ(ranks(0, 3), range(3));
+}
+
+TEST_F(C10dE2E, SixteenAgentsTimesFourWorkers) {
+  std::string w = script("exit 0");
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<Refrun*> all;
+  for (int i = 0; i < 16; ++i)
+    all.push_back(&start({"--nnodes=16", "--nproc-per-node=4", "--rdzv-id=big", fast}, w));
+  for (auto* p : all) EXPECT_EQ(wait_exit(*p), 0) << log_of(*p);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  EXPECT_EQ(ranks(0, 64), range(64));
+  std::printf("16 agents x 4 workers: %lld ms wall\n", static_cast<long long>(ms.count()));
+}

@@ -1,0 +1,73 @@
+#include "log_layout.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace {
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char buf[] = "/tmp/refrun_unit_XXXXXX";
+    path = mkdtemp(buf);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+bool is_dir(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+}  // namespace
+
+TEST(LogLayout, RunDirIsRunIdPlusRandomUnderTheLogDir) {
+  TempDir t;
+  std::string run = make_run_log_dir(t.path + "/a/b", "job1", {});
+  EXPECT_EQ(run.rfind(t.path + "/a/b/job1_", 0), 0u) << run;
+  EXPECT_TRUE(is_dir(run));
+  EXPECT_NE(make_run_log_dir(t.path + "/a/b", "job1", {}), run);  // fresh each time
+}
+
+TEST(LogLayout, DefaultIsAFreshTempDir) {
+  TempDir t;
+  std::string run = make_run_log_dir("", "none", {{"TMPDIR", t.path}});
+  EXPECT_EQ(run.rfind(t.path + "/refrun_", 0), 0u) << run;
+  EXPECT_NE(run.find("/none_"), std::string::npos);
+}
+
+TEST(LogLayout, UnusableLogDirIsAUsageError) {
+  TempDir t;
+  std::string file = t.path + "/file";
+  fclose(fopen(file.c_str(), "w"));
+  EXPECT_THROW(make_run_log_dir(file, "x", {}), UsageError);
+  EXPECT_THROW(make_run_log_dir(file + "/sub", "x", {}), UsageError);
+  if (geteuid() != 0) {  // root may write anywhere
+    std::string ro = t.path + "/ro";
+    mkdir(ro.c_str(), 0555);
+    EXPECT_THROW(make_run_log_dir(ro, "x", {}), UsageError);
+  }
+}
+
+TEST(LogLayout, AttemptDirsPerLocalRank) {
+  TempDir t;
+  auto paths = make_attempt_dirs(t.path, 2, 3);
+  ASSERT_EQ(paths.size(), 3u);
+  EXPECT_EQ(paths[1].dir, t.path + "/attempt_2/1");
+  EXPECT_EQ(paths[1].stdout_log, t.path + "/attempt_2/1/stdout.log");
+  EXPECT_EQ(paths[1].stderr_log, t.path + "/attempt_2/1/stderr.log");
+  EXPECT_EQ(paths[1].error_file, t.path + "/attempt_2/1/error.json");
+  EXPECT_TRUE(is_dir(paths[2].dir));
+}
+
+TEST(LogLinePrefix, DefaultIsRoleAndLocalRankWithColon) {
+  EXPECT_EQ(log_line_prefix("", "default", 5, 1), "[default1]:");
+  EXPECT_EQ(log_line_prefix("", "trainer", 0, 0), "[trainer0]:");
+}
+
+TEST(LogLinePrefix, TemplateSubstitution) {
+  EXPECT_EQ(log_line_prefix("[rank${rank}]: ", "default", 3, 1), "[rank3]: ");
+  EXPECT_EQ(log_line_prefix("${role_name}/$local_rank/${rank}", "r", 7, 2), "r/2/7");
+  // safe_substitute: unknown names and lone dollars stay; $$ is a dollar.
+  EXPECT_EQ(log_line_prefix("${nope} $x $$ $", "r", 0, 0), "${nope} $x $ $");
+}

@@ -1,0 +1,59 @@
+#include "output_pump.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "event_loop.h"
+
+namespace {
+std::string read_all(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+}  // namespace
+
+TEST(OutputPump, PrefixesWholeLinesAndCopiesRawBytesToTheFile) {
+  EventLoop loop;
+  int in[2], console[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe2(console, O_NONBLOCK), 0);
+  char path[] = "/tmp/refrun_pump_XXXXXX";
+  int file = mkstemp(path);
+  {
+    OutputPump pump(loop, in[0], dup(file), console[1], "[w0]:");
+    ASSERT_EQ(write(in[1], "hel", 3), 3);
+    pump.drain();
+    EXPECT_EQ(read_all(console[0]), "");  // no newline yet: nothing on the console
+    ASSERT_EQ(write(in[1], "lo\nsecond\nthi", 13), 13);
+    pump.drain();
+    EXPECT_EQ(read_all(console[0]), "[w0]:hello\n[w0]:second\n");
+    ASSERT_EQ(write(in[1], "rd", 2), 2);
+    close(in[1]);
+    pump.close();  // a final line without newline still arrives
+    EXPECT_EQ(read_all(console[0]), "[w0]:third\n");
+  }
+  lseek(file, 0, SEEK_SET);
+  EXPECT_EQ(read_all(file), "hello\nsecond\nthird");
+  close(file);
+  unlink(path);
+  close(console[0]);
+  close(console[1]);
+}
+
+TEST(OutputPump, LoopDeliversDataUntilEof) {
+  EventLoop loop;
+  int in[2], console[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe2(console, O_NONBLOCK), 0);
+  OutputPump pump(loop, in[0], -1, console[1], "> ");
+  ASSERT_EQ(write(in[1], "a\nb\n", 4), 4);
+  close(in[1]);
+  loop.run();  // returns once EOF unwatched the pipe
+  EXPECT_EQ(read_all(console[0]), "> a\n> b\n");
+  close(console[0]);
+  close(console[1]);
+}
