@@ -1,5 +1,6 @@
 // launchcheck: runs conformance scenarios against a torchrun-compatible
-// launcher and judges what really happened. Subcommands: run, list, validate.
+// launcher and judges what really happened. Subcommands: run, matrix, list,
+// validate.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "matrix.h"
 #include "report.h"
 #include "suite.h"
 
@@ -127,6 +129,57 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   return all_skipped ? kExitAllSkipped : 0;
 }
 
+// Runs the scenarios once per profile and prints the Markdown matrix. Exit 0
+// when every profile's results match its expectations, like `run`.
+int cmd_matrix(const Common& c, const std::vector<std::string>& profile_args,
+               const std::string& profiles_dir, int jobs, const std::string& build_dir,
+               const std::string& out_path) {
+  std::vector<Profile> profiles;
+  for (auto& a : profile_args) {
+    try {
+      profiles.push_back(load_profile(a, profiles_dir, build_dir));
+    } catch (const std::exception& e) {
+      std::cerr << "launchcheck: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::vector<Scenario> scenarios;
+  if (!load(c, &scenarios)) return kExitBadInput;
+  if (scenarios.empty()) {
+    std::cerr << "launchcheck: no scenario matches"
+              << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
+    return kExitBadInput;
+  }
+  const char* t = getenv("TMPDIR");
+  std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
+  if (!mkdtemp(templ.data())) {
+    std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
+    return kExitBadInput;
+  }
+  RunOptions opt;
+  opt.build_dir = build_dir;
+  opt.self = self_path();
+  opt.artifacts_dir = templ;
+  std::vector<MatrixColumn> columns;
+  bool ok = true;
+  for (auto& p : profiles) {
+    auto t0 = std::chrono::steady_clock::now();
+    MatrixColumn col{p.name, run_suite(scenarios, p, opt, jobs, 1, [](const ScenarioResult&) {})};
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cerr << summary_line(col.results, secs) << " (profile " << p.name << ")\n";
+    for (auto& r : col.results) ok = ok && r.ok();
+    columns.push_back(std::move(col));
+  }
+  std::error_code ec;
+  fs::remove(templ, ec);
+  std::string md = matrix_markdown(columns);
+  if (out_path.empty())
+    std::cout << md;
+  else if (!write_text(out_path, md))
+    return kExitBadInput;
+  return ok ? 0 : kExitFailed;
+}
+
 int cmd_list(const Common& c) {
   std::vector<Scenario> scenarios;
   bool ok = load(c, &scenarios);
@@ -177,6 +230,17 @@ int main(int argc, char** argv) {
   run->add_option("--trace", trace, "write a Chrome trace-event JSON per scenario into DIR");
   add_common(run);
 
+  CLI::App* matrix = app.add_subcommand(
+      "matrix", "run scenarios against several profiles; print a Markdown compatibility matrix");
+  std::vector<std::string> matrix_profiles;
+  std::string matrix_out;
+  int matrix_jobs = 1;
+  matrix->add_option("--profile", matrix_profiles, "profile NAME or FILE, one column each (repeat)")
+      ->required();
+  matrix->add_option("-j,--jobs", matrix_jobs, "scenarios at once")->check(CLI::Range(1, 256));
+  matrix->add_option("-o,--output", matrix_out, "write the Markdown here instead of stdout");
+  add_common(matrix);
+
   CLI::App* list = app.add_subcommand("list", "list scenarios: id, tags, requirements");
   add_common(list);
   CLI::App* validate = app.add_subcommand("validate", "parse and check scenarios without running");
@@ -196,6 +260,8 @@ int main(int argc, char** argv) {
     if (*run)
       return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace,
                      build_dir);
+    if (*matrix)
+      return cmd_matrix(common, matrix_profiles, profiles_dir, matrix_jobs, build_dir, matrix_out);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
   } catch (const std::exception& e) {
