@@ -109,27 +109,65 @@ int attempt_of(const WorkerEvent& e) {
 
 }  // namespace
 
+namespace {
+
+// Parses "LCLINE <stream> r<rank> <6 digits> <64 x's>" exactly, to the end of
+// the line. Hand-written: std::regex costs milliseconds on big consoles.
+bool parse_lcline(const std::string& s, std::string* stream, int* rank, int* seq) {
+  size_t i = 7;  // after "LCLINE "
+  if (s.compare(0, 7, "LCLINE ") != 0) return false;
+  size_t sp = s.find(' ', i);
+  if (sp == std::string::npos) return false;
+  *stream = s.substr(i, sp - i);
+  if (*stream != "stdout" && *stream != "stderr") return false;
+  i = sp + 1;
+  if (i >= s.size() || s[i] != 'r') return false;
+  ++i;
+  size_t digits_start = i;
+  bool negative = i < s.size() && s[i] == '-';
+  if (negative) ++i;
+  int r = 0;
+  while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) r = r * 10 + (s[i++] - '0');
+  if (i == digits_start + negative || i >= s.size() || s[i] != ' ') return false;
+  *rank = negative ? -r : r;
+  ++i;
+  if (s.size() != i + 6 + 1 + 64) return false;
+  int q = 0;
+  for (int k = 0; k < 6; ++k, ++i) {
+    if (!isdigit(static_cast<unsigned char>(s[i]))) return false;
+    q = q * 10 + (s[i] - '0');
+  }
+  *seq = q;
+  if (s[i++] != ' ') return false;
+  for (; i < s.size(); ++i)
+    if (s[i] != 'x') return false;
+  return true;
+}
+
+}  // namespace
+
 LineIntegrityResult check_lines(const std::string& text, const std::string& stream,
                                 const std::vector<int>& ranks, int lines) {
   LineIntegrityResult r;
-  static const std::regex whole("LCLINE (stdout|stderr) r(-?\\d+) (\\d{6}) (x{64})$");
   std::map<std::pair<int, int>, int> seen;
   for (auto& line : lines_of(text)) {
     size_t pos = line.find("LCLINE");
     if (pos == std::string::npos) continue;
-    std::smatch m;
-    std::string tail = line.substr(pos);
-    if (line.find("LCLINE", pos + 1) != std::string::npos || !std::regex_match(tail, m, whole)) {
+    std::string got_stream;
+    int rank = 0, seq = 0;
+    if (line.find("LCLINE", pos + 1) != std::string::npos ||
+        !parse_lcline(line.substr(pos), &got_stream, &rank, &seq)) {
       ++r.broken;
       if (r.first_problem.empty()) r.first_problem = "broken line: \"" + clip(line, 120) + "\"";
       continue;
     }
-    if (m[1] != stream) continue;
-    ++seen[{std::stoi(m[2]), std::stoi(m[3])}];
+    if (got_stream != stream) continue;
+    ++seen[{rank, seq}];
   }
   for (int rank : ranks) {
     for (int i = 0; i < lines; ++i) {
-      int n = seen.count({rank, i}) ? seen[{rank, i}] : 0;
+      auto it = seen.find({rank, i});
+      int n = it == seen.end() ? 0 : it->second;
       if (n == 0) {
         ++r.missing;
         if (r.first_problem.empty())
@@ -191,7 +229,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     if (!exit_matches(it->second, a)) {
       std::string actual = describe_exit(a);
       auto lines = lines_of(a.err);
-      while (!lines.empty() && lines.back().find_first_not_of(" \t\r") == std::string::npos)
+      // Skip blank lines and rules ("=====") to reach the line that says why.
+      while (!lines.empty() && lines.back().find_first_not_of(" \t\r=-*") == std::string::npos)
         lines.pop_back();
       if (!lines.empty() && (a.signo || a.exit_code != 0))
         actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
@@ -354,8 +393,15 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
 
   if (x.no_survivors && !run.survivors.empty()) {
     std::string who;
-    for (auto& sv : run.survivors)
-      who += (who.empty() ? "" : "; ") + std::to_string(sv.pid) + " " + clip(sv.cmdline, 80);
+    for (auto& sv : run.survivors) {
+      // Name it as the fixture described itself, when it did.
+      std::string role;
+      for (auto& e : run.events)
+        if (e.ev == "start" && e.pid == sv.pid)
+          role = " (" + (e.role.empty() ? std::string("worker") : e.role) +
+                 (e.rank ? " of rank " + std::to_string(*e.rank) : std::string()) + ")";
+      who += (who.empty() ? "" : "; ") + std::to_string(sv.pid) + role + " " + clip(sv.cmdline, 80);
+    }
     fail("no survivors", "no process of the run alive after the launcher exited",
          std::to_string(run.survivors.size()) + " left (killed now): " + who);
   }

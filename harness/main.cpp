@@ -1,6 +1,5 @@
 // launchcheck: runs conformance scenarios against a torchrun-compatible
-// launcher and judges what really happened. Subcommands: run, matrix, list,
-// validate.
+// launcher and judges what really happened. Subcommands: run, list, validate.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -10,7 +9,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "matrix.h"
 #include "report.h"
 #include "suite.h"
 
@@ -71,6 +69,28 @@ bool write_text(const std::string& path, const std::string& text) {
   return true;
 }
 
+// Where run directories go: under --keep-artifacts DIR (all kept), or a
+// fresh $TMPDIR/launchcheck-XXXXXX that keeps only failures.
+bool make_run_options(const std::string& build_dir, const std::string& keep,
+                      const std::string& trace, RunOptions* opt, std::string* tmp_root) {
+  opt->build_dir = build_dir;
+  opt->self = self_path();
+  opt->trace_dir = trace;
+  if (!keep.empty()) {
+    opt->artifacts_dir = fs::absolute(keep).string();
+    opt->keep_artifacts = true;
+    return true;
+  }
+  const char* t = getenv("TMPDIR");
+  std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
+  if (!mkdtemp(templ.data())) {
+    std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
+    return false;
+  }
+  opt->artifacts_dir = *tmp_root = templ;
+  return true;
+}
+
 int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir,
             int jobs, int repeat, const std::string& junit, const std::string& json,
             const std::string& keep, const std::string& trace, const std::string& build_dir) {
@@ -89,22 +109,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
     return kExitBadInput;
   }
   RunOptions opt;
-  opt.build_dir = build_dir;
-  opt.self = self_path();
-  opt.trace_dir = trace;
   std::string tmp_root;
-  if (!keep.empty()) {
-    opt.artifacts_dir = fs::absolute(keep).string();
-    opt.keep_artifacts = true;
-  } else {
-    const char* t = getenv("TMPDIR");
-    std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
-    if (!mkdtemp(templ.data())) {
-      std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
-      return kExitBadInput;
-    }
-    opt.artifacts_dir = tmp_root = templ;
-  }
+  if (!make_run_options(build_dir, keep, trace, &opt, &tmp_root)) return kExitBadInput;
   auto t0 = std::chrono::steady_clock::now();
   auto results = run_suite(scenarios, profile, opt, jobs, repeat, [](const ScenarioResult& r) {
     std::cout << console_line(r) << "\n" << failure_details(r) << std::flush;
@@ -129,15 +135,14 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   return all_skipped ? kExitAllSkipped : 0;
 }
 
-// Runs the scenarios once per profile and prints the Markdown matrix. Exit 0
-// when every profile's results match its expectations, like `run`.
+// Every scenario against every profile: a Markdown compatibility matrix.
 int cmd_matrix(const Common& c, const std::vector<std::string>& profile_args,
-               const std::string& profiles_dir, int jobs, const std::string& build_dir,
-               const std::string& out_path) {
+               const std::string& profiles_dir, int jobs, const std::string& output,
+               const std::string& keep, const std::string& build_dir) {
   std::vector<Profile> profiles;
-  for (auto& a : profile_args) {
+  for (auto& p : profile_args) {
     try {
-      profiles.push_back(load_profile(a, profiles_dir, build_dir));
+      profiles.push_back(load_profile(p, profiles_dir, build_dir));
     } catch (const std::exception& e) {
       std::cerr << "launchcheck: " << e.what() << "\n";
       return kExitBadInput;
@@ -146,38 +151,35 @@ int cmd_matrix(const Common& c, const std::vector<std::string>& profile_args,
   std::vector<Scenario> scenarios;
   if (!load(c, &scenarios)) return kExitBadInput;
   if (scenarios.empty()) {
-    std::cerr << "launchcheck: no scenario matches"
-              << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
-    return kExitBadInput;
-  }
-  const char* t = getenv("TMPDIR");
-  std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
-  if (!mkdtemp(templ.data())) {
-    std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
+    std::cerr << "launchcheck: no scenario matches\n";
     return kExitBadInput;
   }
   RunOptions opt;
-  opt.build_dir = build_dir;
-  opt.self = self_path();
-  opt.artifacts_dir = templ;
-  std::vector<MatrixColumn> columns;
-  bool ok = true;
+  std::string tmp_root;
+  if (!make_run_options(build_dir, keep, "", &opt, &tmp_root)) return kExitBadInput;
+  std::vector<std::pair<std::string, std::vector<ScenarioResult>>> columns;
   for (auto& p : profiles) {
     auto t0 = std::chrono::steady_clock::now();
-    MatrixColumn col{p.name, run_suite(scenarios, p, opt, jobs, 1, [](const ScenarioResult&) {})};
+    // Progress goes to stderr so stdout is nothing but the Markdown.
+    auto results = run_suite(scenarios, p, opt, jobs, 1, [&](const ScenarioResult& r) {
+      std::cerr << console_line(r) << " [" << p.name << "]\n";
+    });
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << summary_line(col.results, secs) << " (profile " << p.name << ")\n";
-    for (auto& r : col.results) ok = ok && r.ok();
-    columns.push_back(std::move(col));
+    std::cerr << summary_line(results, secs) << " (profile " << p.name << ")\n";
+    columns.emplace_back(p.name, results);
   }
-  std::error_code ec;
-  fs::remove(templ, ec);
-  std::string md = matrix_markdown(columns);
-  if (out_path.empty())
+  if (!tmp_root.empty()) {
+    std::error_code ec;
+    fs::remove(tmp_root, ec);
+  }
+  std::vector<std::string> ids;
+  for (auto& s : scenarios) ids.push_back(s.id);
+  std::string md = matrix_markdown(ids, columns);
+  if (output.empty()) {
     std::cout << md;
-  else if (!write_text(out_path, md))
-    return kExitBadInput;
-  return ok ? 0 : kExitFailed;
+    return 0;
+  }
+  return write_text(output, md) ? 0 : kExitFailed;
 }
 
 int cmd_list(const Common& c) {
@@ -230,15 +232,16 @@ int main(int argc, char** argv) {
   run->add_option("--trace", trace, "write a Chrome trace-event JSON per scenario into DIR");
   add_common(run);
 
-  CLI::App* matrix = app.add_subcommand(
-      "matrix", "run scenarios against several profiles; print a Markdown compatibility matrix");
+  CLI::App* matrix =
+      app.add_subcommand("matrix", "run every scenario against several profiles: Markdown matrix");
   std::vector<std::string> matrix_profiles;
-  std::string matrix_out;
+  std::string matrix_out, matrix_keep;
   int matrix_jobs = 1;
-  matrix->add_option("--profile", matrix_profiles, "profile NAME or FILE, one column each (repeat)")
+  matrix->add_option("--profile", matrix_profiles, "profile NAME or FILE (repeat for each column)")
       ->required();
   matrix->add_option("-j,--jobs", matrix_jobs, "scenarios at once")->check(CLI::Range(1, 256));
   matrix->add_option("-o,--output", matrix_out, "write the Markdown here instead of stdout");
+  matrix->add_option("--keep-artifacts", matrix_keep, "keep every run's directory under DIR");
   add_common(matrix);
 
   CLI::App* list = app.add_subcommand("list", "list scenarios: id, tags, requirements");
@@ -261,7 +264,8 @@ int main(int argc, char** argv) {
       return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace,
                      build_dir);
     if (*matrix)
-      return cmd_matrix(common, matrix_profiles, profiles_dir, matrix_jobs, build_dir, matrix_out);
+      return cmd_matrix(common, matrix_profiles, profiles_dir, matrix_jobs, matrix_out, matrix_keep,
+                        build_dir);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
   } catch (const std::exception& e) {

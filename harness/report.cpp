@@ -143,3 +143,57 @@ std::string junit_report(const std::vector<ScenarioResult>& results, double seco
   out += "  </testsuite>\n</testsuites>\n";
   return out;
 }
+
+namespace {
+
+std::string md_cell(std::string s) {
+  for (auto& c : s)
+    if (c == '|' || c == '\n') c = c == '|' ? '/' : ' ';
+  if (s.size() > 90) s = s.substr(0, 87) + "...";
+  return s;
+}
+
+std::string verdict(const ScenarioResult& r) {
+  if (r.status == "pass") return "pass";
+  if (r.status == "skip") return "skip: " + md_cell(r.reason);
+  if (r.status == "xfail") return "xfail: " + md_cell(r.reason);
+  if (r.status == "xpass") return "**XPASS**";
+  if (r.status == "error") return "**error**: " + md_cell(r.reason);
+  std::string why = r.failures.empty() ? "" : r.failures[0].check;
+  if (r.failures.size() > 1) why += " (+" + std::to_string(r.failures.size() - 1) + ")";
+  return "**FAIL**: " + md_cell(why);
+}
+
+}  // namespace
+
+std::string matrix_markdown(
+    const std::vector<std::string>& ids,
+    const std::vector<std::pair<std::string, std::vector<ScenarioResult>>>& columns) {
+  std::string out = "| scenario |";
+  std::string rule = "|---|";
+  for (auto& [name, results] : columns) {
+    out += " " + md_cell(name) + " |";
+    rule += "---|";
+  }
+  out += "\n" + rule + "\n";
+  for (auto& id : ids) {
+    out += "| " + md_cell(id) + " |";
+    for (auto& [name, results] : columns) {
+      std::string cell = "not run";
+      for (auto& r : results)
+        if (r.id == id) cell = verdict(r);
+      out += " " + cell + " |";
+    }
+    out += "\n";
+  }
+  out += "| **passed** |";
+  for (auto& [name, results] : columns) {
+    int pass = 0, ran = 0;
+    for (auto& r : results) {
+      if (r.status != "skip") ++ran;
+      if (r.status == "pass") ++pass;
+    }
+    out += " " + std::to_string(pass) + "/" + std::to_string(ran) + " |";
+  }
+  return out + "\n";
+}

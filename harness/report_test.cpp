@@ -61,3 +61,21 @@ TEST(Report, ResultsRoundTripThroughJson) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Report, MatrixMarkdown) {
+  auto a = result("pass");
+  auto b = result("fail");
+  b.failures.push_back({"exit n0", "0", "1"});
+  b.failures.push_back({"x", "", ""});
+  auto c = result("skip");
+  c.reason = "lacks | pipe";
+  std::string md = matrix_markdown({"area/x"}, {{"p1", {a}}, {"p2", {b}}, {"p3", {c}}});
+  EXPECT_EQ(md,
+            "| scenario | p1 | p2 | p3 |\n|---|---|---|---|\n"
+            "| area/x | pass | **FAIL**: exit n0 (+1) | skip: lacks / pipe |\n"
+            "| **passed** | 1/1 | 0/1 | 0/0 |\n");
+}
+
+}  // namespace

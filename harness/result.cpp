@@ -10,6 +10,7 @@ Json ScenarioResult::to_json() const {
           {"status", status},
           {"reason", reason},
           {"seconds", seconds},
+          {"launcher_seconds", launcher_seconds},
           {"failures", f},
           {"reproduce", reproduce},
           {"artifacts", artifacts},
@@ -24,6 +25,7 @@ ScenarioResult ScenarioResult::from_json(const Json& j) {
   r.status = j.value("status", "error");
   r.reason = j.value("reason", "");
   r.seconds = j.value("seconds", 0.0);
+  r.launcher_seconds = j.value("launcher_seconds", 0.0);
   for (auto& c : j.value("failures", Json::array()))
     r.failures.push_back({c.value("check", ""), c.value("expected", ""), c.value("actual", "")});
   r.reproduce = j.value("reproduce", std::vector<std::string>{});

@@ -365,6 +365,8 @@ void Execution::handle_event(const WorkerEvent& e) {
 }
 
 void Execution::fire(const std::vector<size_t>& faults) {
+  // Output and events read while cleaning up must not start anything new.
+  if (finished_) return;
   for (size_t f : faults) {
     double delay = s_.faults[f].when.delay_s;
     bool starts = s_.faults[f].action.kind == Action::Kind::kStartNode;
@@ -693,6 +695,10 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   r.file = s.file;
   r.profile = p.name;
   std::string self = opt.self.empty() ? "launchcheck" : opt.self;
+  // build/bin/launchcheck finds build/ by itself; say so only when it differs.
+  if (!opt.self.empty() &&
+      fs::path(opt.self).parent_path().parent_path() != fs::path(opt.build_dir))
+    self += " --build-dir " + shell_quote(opt.build_dir);
   r.reproduce.push_back(self + " run --profile " + shell_quote(p.file) + " " +
                         shell_quote(fs::absolute(s.file).lexically_normal().string()));
   auto elapsed = [&] {
@@ -768,7 +774,10 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
     if (xfail) r.reason = *xfail;
   }
   r.seconds = elapsed();
-  if (r.status == "pass" && !opt.keep_artifacts) {
+  if (ex.record.end_ns > ex.record.start_ns)
+    r.launcher_seconds = (ex.record.end_ns - ex.record.start_ns) / 1e9;
+  // Keep what someone must look at; a known failure is already explained.
+  if ((r.status == "pass" || r.status == "xfail") && !opt.keep_artifacts) {
     std::error_code ec;
     fs::remove_all(run_dir, ec);
   } else {

@@ -32,6 +32,10 @@ void raise_open_file_limit() {
   }
 }
 
+void kill_group(pid_t pgid, int signo) {
+  if (pgid > 1) kill(-pgid, signo);
+}
+
 int pidfd_open_compat(pid_t pid) {
   return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 }

@@ -88,3 +88,11 @@ TEST(WorkerProcess, ExecFailureIsExit127WithAMessage) {
   ASSERT_GT(n, 0);
   EXPECT_NE(std::string(buf).find("refrun: cannot exec /nonexistent/prog"), std::string::npos);
 }
+
+TEST(WorkerProcess, KillGroupRefusesNonGroups) {
+  // Would signal every process (including this test) if passed through.
+  kill_group(-1, SIGTERM);
+  kill_group(0, SIGTERM);
+  kill_group(1, SIGTERM);
+  SUCCEED();
+}
