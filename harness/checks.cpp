@@ -486,6 +486,30 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
                " duplicated, " + std::to_string(r.broken) + " broken; " + r.first_problem);
   }
 
+  for (auto& ee : x.events) {
+    std::vector<int> ranks;
+    int count = 0;
+    for (auto& e : run.events) {
+      if (e.ev != ee.ev || (ee.sig && e.sig != *ee.sig) || (ee.action && e.action != *ee.action) ||
+          (ee.step && e.step != ph.resolve(*ee.step)) || (ee.value && e.value != *ee.value))
+        continue;
+      ++count;
+      ranks.push_back(e.rank.value_or(-1));
+    }
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    std::string what = "events " + ee.ev;
+    for (auto* f : {&ee.sig, &ee.action, &ee.step, &ee.value})
+      if (*f) what += " " + **f;
+    if (ee.ranks) {
+      auto want = *ee.ranks;
+      std::sort(want.begin(), want.end());
+      if (want != ranks) fail(what, "from ranks " + join(want), "from ranks " + join(ranks));
+    }
+    if (ee.count && *ee.count != count)
+      fail(what, std::to_string(*ee.count) + " event(s)", std::to_string(count));
+  }
+
   for (auto& fe : x.files) {
     std::string pattern = ph.resolve(fe.glob);
     auto paths = glob_paths(pattern);

@@ -63,6 +63,8 @@ std::optional<WorkerEvent> parse_event_line(const std::string& line, std::string
   e.child_pid = opt_int(j, "child_pid").value_or(0);
   e.code = opt_int(j, "code");
   e.exit_signal = opt_str(j, "signal");
+  for (const char* k : {"result", "launched"})
+    if (j.contains(k)) e.value = j[k].dump();
   return e;
 }
 

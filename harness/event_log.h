@@ -25,6 +25,8 @@ struct WorkerEvent {
   int child_pid = 0;
   std::optional<int> code;
   std::string exit_signal;
+  // step: the value a result-carrying step recorded (`result`, `launched`), as JSON text
+  std::string value;
 };
 
 // nullopt for a line that is not a valid event; `error` says why.

@@ -14,10 +14,16 @@ namespace {
 
 const std::set<std::string> kNames = {"tmp",          "port",           "rdzv_id",
                                       "fixture",      "python_fixture", "shell_fixture",
-                                      "scenario_dir", "build"};
+                                      "scenario_dir", "build",          "cpus"};
 
 bool known_name(const std::string& key) {
   if (kNames.count(key)) return true;
+  // {env:NAME}: the agent's environment before the node's own changes.
+  if (key.rfind("env:", 0) == 0 && key.size() > 4) {
+    for (char c : key.substr(4))
+      if (!isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    return true;
+  }
   if (key.rfind("port:", 0) == 0 && key.size() > 5) {
     for (char c : key.substr(5))
       if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
@@ -33,6 +39,8 @@ Placeholders::Placeholders(std::map<std::string, std::string> values,
     : values_(std::move(values)), port_source_(std::move(port_source)) {
   if (!port_source_) port_source_ = free_tcp_port;
 }
+
+void Placeholders::set(const std::string& key, const std::string& value) { values_[key] = value; }
 
 int Placeholders::port(const std::string& name) {
   auto it = ports_.find(name);
@@ -59,6 +67,10 @@ bool Placeholders::lookup(const std::string& key, std::string* out) {
     return true;
   }
   auto it = values_.find(key);
+  if (it == values_.end() && key.rfind("env:", 0) == 0 && known_name(key)) {
+    *out = "";  // unset variables read as empty, like the shell
+    return true;
+  }
   if (it == values_.end()) return false;
   *out = it->second;
   return true;

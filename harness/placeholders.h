@@ -1,6 +1,8 @@
 // Per-run placeholders in scenario strings: {tmp}, {port}, {port:NAME},
 // {rdzv_id}, {fixture}, {python_fixture}, {shell_fixture}, {scenario_dir},
-// {build}. "{{" and "}}" stand for literal braces.
+// {build}, {cpus} (online CPUs), {env:NAME} (NAME in the agent's environment
+// before the node's own changes; empty when unset). "{{" and "}}" stand for
+// literal braces.
 #pragma once
 
 #include <functional>
@@ -20,6 +22,7 @@ class Placeholders {
   std::string resolve_regex(const std::string& text);
 
   int port(const std::string& name);  // "" is {port}
+  void set(const std::string& key, const std::string& value);
   const std::map<std::string, int>& ports() const { return ports_; }
 
  private:

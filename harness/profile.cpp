@@ -78,8 +78,8 @@ std::optional<std::string> Profile::xfail_reason(const std::string& scenario_id)
 }
 
 Profile parse_profile(const Json& doc, const std::string& file, const std::string& build_dir) {
-  std::string profile_dir = fs::path(file).parent_path().string();
-  if (profile_dir.empty()) profile_dir = ".";
+  // Absolute: launchers start in the run's own directory, not ours.
+  std::string profile_dir = fs::absolute(file).parent_path().lexically_normal().string();
   auto expand = [&](const std::string& s) {
     return replace_all(replace_all(s, "{build}", build_dir), "{profile_dir}", profile_dir);
   };

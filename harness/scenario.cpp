@@ -432,6 +432,23 @@ Expect parse_expect(const Json& j, const std::string& ptr) {
     fr.finish();
     e.files.push_back(f);
   });
+  each(r, "events", [&](const Json& a, const std::string& p) {
+    ObjectReader er(a, p);
+    EventExpect ee;
+    ee.ev = er.required_string("ev");
+    static const std::set<std::string> kinds = {"start", "step", "signal", "grandchild", "exit"};
+    if (!kinds.count(ee.ev))
+      field_error(er.pointer("ev"), "expected start, step, signal, grandchild or exit");
+    ee.sig = er.string("sig");
+    ee.action = er.string("action");
+    ee.step = er.string("step");
+    ee.value = er.string("value");
+    ee.ranks = er.integers("ranks");
+    if (auto c = er.integer("count")) ee.count = static_cast<int>(*c);
+    if (!ee.ranks && !ee.count) field_error(p, "give ranks, count or both");
+    er.finish();
+    e.events.push_back(ee);
+  });
   if (const Json* s = r.get("failure_summary")) {
     ObjectReader sr(*s, r.pointer("failure_summary"));
     SummaryExpect se;

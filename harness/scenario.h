@@ -125,6 +125,18 @@ struct SummaryExpect {
   std::optional<int> exit_code;
 };
 
+// Fixture events of one kind (signal receipts, step results, grandchildren):
+// which ranks recorded a matching one, or how many there were.
+struct EventExpect {
+  std::string ev;                     // start, step, signal, grandchild, exit
+  std::optional<std::string> sig;     // signal: its name
+  std::optional<std::string> action;  // signal: ignored / exit
+  std::optional<std::string> step;    // step: the step text
+  std::optional<std::string> value;   // step: recorded result, as JSON text ("6", "true")
+  std::optional<std::vector<int>> ranks;
+  std::optional<int> count;
+};
+
 struct Expect {
   std::map<std::string, ExitExpect> exit;  // node -> expected exit
   std::vector<AttemptExpect> attempts;
@@ -137,6 +149,7 @@ struct Expect {
   std::vector<TextExpect> output;
   std::vector<LineIntegrityExpect> line_integrity;
   std::vector<FileExpect> files;
+  std::vector<EventExpect> events;
   std::optional<SummaryExpect> failure_summary;
   std::optional<double> duration_min_s;
   std::optional<double> duration_max_s;

@@ -206,6 +206,8 @@ void Execution::prepare() {
     std::map<std::string, std::string> env = base;
     std::vector<std::pair<std::string, std::optional<std::string>>> changes;
     for (auto& [k, v] : p_.env) changes.emplace_back(k, v);
+    for (auto& [k, v] : env) ph_.set("env:" + k, v);
+    for (auto& [k, v] : p_.env) ph_.set("env:" + k, v);
     for (auto& [k, v] : n.env)
       changes.emplace_back(k,
                            v ? std::optional<std::string>(resolve(*v, "/env/" + k)) : std::nullopt);
@@ -731,7 +733,8 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
                    {"python_fixture", opt.build_dir + "/bin/lc_worker.py"},
                    {"shell_fixture", opt.build_dir + "/bin/lc_worker.sh"},
                    {"scenario_dir", abs_dir},
-                   {"build", opt.build_dir}});
+                   {"build", opt.build_dir},
+                   {"cpus", std::to_string(sysconf(_SC_NPROCESSORS_ONLN))}});
   Execution ex(s, p, opt, ph, tmp, events);
   try {
     ex.prepare();
