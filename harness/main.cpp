@@ -1,5 +1,5 @@
 // launchcheck: runs conformance scenarios against a torchrun-compatible
-// launcher and judges what really happened. Subcommands: run, list, validate.
+// launcher and judges what really happened. Subcommands: run, list, validate, bench.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "bench_command.h"
 #include "report.h"
 #include "suite.h"
 
@@ -28,7 +29,9 @@ std::string self_path() {
 }
 
 // build/bin/launchcheck -> build
-std::string default_build_dir() { return fs::path(self_path()).parent_path().parent_path().string(); }
+std::string default_build_dir() {
+  return fs::path(self_path()).parent_path().parent_path().string();
+}
 
 struct Common {
   std::vector<std::string> paths;
@@ -67,9 +70,9 @@ bool write_text(const std::string& path, const std::string& text) {
   return true;
 }
 
-int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir, int jobs,
-            int repeat, const std::string& junit, const std::string& json, const std::string& keep,
-            const std::string& trace, const std::string& build_dir) {
+int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir,
+            int jobs, int repeat, const std::string& junit, const std::string& json,
+            const std::string& keep, const std::string& trace, const std::string& build_dir) {
   Profile profile;
   try {
     profile = load_profile(profile_arg, profiles_dir, build_dir);
@@ -80,7 +83,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   std::vector<Scenario> scenarios;
   if (!load(c, &scenarios)) return kExitBadInput;
   if (scenarios.empty()) {
-    std::cerr << "launchcheck: no scenario matches" << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
+    std::cerr << "launchcheck: no scenario matches"
+              << (c.filter.empty() ? "" : " --filter " + c.filter) << "\n";
     return kExitBadInput;
   }
   RunOptions opt;
@@ -111,7 +115,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
     fs::remove(tmp_root, ec);  // only succeeds when no failure kept anything
   }
   bool wrote = true;
-  if (!junit.empty()) wrote = write_text(junit, junit_report(results, secs, "launchcheck." + profile.name)) && wrote;
+  if (!junit.empty())
+    wrote = write_text(junit, junit_report(results, secs, "launchcheck." + profile.name)) && wrote;
   if (!json.empty()) wrote = write_text(json, json_report(results, secs).dump(2) + "\n") && wrote;
   bool ok = wrote;
   bool all_skipped = true;
@@ -155,7 +160,8 @@ int main(int argc, char** argv) {
   Common common;
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("paths", common.paths, "scenario files or folders")->required();
-    sub->add_option("--filter", common.filter, "only scenarios whose id (area/name) matches this glob");
+    sub->add_option("--filter", common.filter,
+                    "only scenarios whose id (area/name) matches this glob");
   };
 
   CLI::App* run = app.add_subcommand("run", "run scenarios against a launcher profile");
@@ -167,7 +173,8 @@ int main(int argc, char** argv) {
   run->add_option("--repeat", repeat, "run each scenario N times")->check(CLI::Range(1, 100000));
   run->add_option("--junit", junit, "write JUnit XML here");
   run->add_option("--json", json, "write a JSON report here");
-  run->add_option("--keep-artifacts", keep, "keep every run's directory under DIR (failed runs are always kept)");
+  run->add_option("--keep-artifacts", keep,
+                  "keep every run's directory under DIR (failed runs are always kept)");
   run->add_option("--trace", trace, "write a Chrome trace-event JSON per scenario into DIR");
   add_common(run);
 
@@ -175,6 +182,25 @@ int main(int argc, char** argv) {
   add_common(list);
   CLI::App* validate = app.add_subcommand("validate", "parse and check scenarios without running");
   add_common(validate);
+
+  CLI::App* bench =
+      app.add_subcommand("bench", "time launchers against each other (BENCHMARKS.md)");
+  BenchOptions bench_opt;
+  bench
+      ->add_option("--profile", bench_opt.profiles,
+                   "profile NAME or FILE, repeatable; the first is the baseline")
+      ->default_str("refrun torchrun-py311fix");
+  bench->add_option("--case", bench_opt.cases,
+                    "only cases whose name matches this glob, repeatable");
+  bench->add_option("--runs", bench_opt.runs, "measured runs per case and launcher")
+      ->check(CLI::Range(1, 1000));
+  bench->add_option("--warmup", bench_opt.warmup, "unmeasured runs first")
+      ->check(CLI::Range(0, 100));
+  bench->add_option("--json", bench_opt.json, "write the JSON report here");
+  bench->add_option("--markdown", bench_opt.markdown, "write the Markdown table here");
+  bench->add_option("--plot", bench_opt.plot,
+                    "write an SVG of latency vs workers and vs agents here");
+  bench->add_flag("--quick", bench_opt.quick, "tiny sizes, for smoke tests");
 
   try {
     app.parse(argc, argv);
@@ -187,9 +213,19 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   try {
-    if (*run) return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace, build_dir);
+    if (*run)
+      return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace,
+                     build_dir);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
+    if (*bench) {
+      if (bench_opt.profiles.empty()) bench_opt.profiles = {"refrun", "torchrun-py311fix"};
+      bench_opt.build_dir = build_dir;
+      bench_opt.profiles_dir = profiles_dir;
+      for (int i = 0; i < argc; ++i)
+        bench_opt.command_line += (i ? " " : "") + std::string(argv[i]);
+      return cmd_bench(bench_opt);
+    }
   } catch (const std::exception& e) {
     std::cerr << "launchcheck: " << e.what() << "\n";
     return kExitBadInput;
