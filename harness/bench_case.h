@@ -34,6 +34,8 @@ struct BenchCase {
   int expect_exit = 0;                         // -1: any non-zero exit
   int tee_lines = 0;                           // lines per rank (kTee)
   double idle_s = 0;                           // how long workers sleep (kIdle)
+  int max_runs = 0;                            // caps --runs when > 0
+  int max_warmup = -1;                         // caps --warmup when >= 0
   std::vector<BenchMetric> metrics;
 };
 

@@ -5,7 +5,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -61,6 +64,7 @@ bool write_text(const std::string& path, const std::string& text) {
 
 std::string brief(const BenchCase& c, const BenchResult& r) {
   if (r.status != "ok") return r.status + " (" + r.reason + ")";
+  if (r.samples.empty()) return "no measured run";
   std::string out;
   for (auto& m : c.metrics) {
     SampleStats s = stats_of(r, m.name);
@@ -108,6 +112,12 @@ int cmd_bench(const BenchOptions& opt) {
   }
   // Workers orphaned by a launcher come to us, so every run can reap them.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // Ctrl-C stops the run in progress, which cleans up after itself. No
+  // SA_RESTART, so poll() returns at once.
+  struct sigaction sa {};
+  sa.sa_handler = [](int sig) { bench_stop_signal = sig; };
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
   const char* t = getenv("TMPDIR");
   std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-bench-XXXXXX";
   if (!mkdtemp(templ.data())) {
@@ -139,7 +149,9 @@ int cmd_bench(const BenchOptions& opt) {
       cr.results.push_back(r);
     }
     // A B A B ...: drifts in machine load hit every launcher alike.
-    for (int round = 0; round < opt.warmup + opt.runs; ++round) {
+    int runs = c.max_runs > 0 ? std::min(opt.runs, c.max_runs) : opt.runs;
+    int warmup = c.max_warmup >= 0 ? std::min(opt.warmup, c.max_warmup) : opt.warmup;
+    for (int round = 0; round < warmup + runs && !bench_stop_signal; ++round) {
       for (size_t i = 0; i < profiles.size(); ++i) {
         BenchResult& r = cr.results[i];
         if (r.status != "ok") continue;
@@ -151,13 +163,17 @@ int cmd_bench(const BenchOptions& opt) {
           failed = true;
           continue;
         }
-        if (round < opt.warmup) continue;
+        if (round < warmup) continue;
         for (auto& [name, value] : o.metrics) r.samples[name].push_back(value);
       }
     }
     for (auto& r : cr.results)
       std::cout << c.name << " [" << r.profile << "]: " << brief(c, r) << "\n" << std::flush;
     results.push_back(cr);
+    if (bench_stop_signal) {
+      std::cerr << "launchcheck: bench interrupted by signal " << bench_stop_signal << "\n";
+      return 128 + bench_stop_signal;
+    }
   }
   std::error_code ec;
   fs::remove(templ, ec);  // only empty when no failed run kept its directory

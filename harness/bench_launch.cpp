@@ -25,6 +25,7 @@
 #include "process_table.h"
 
 extern char** environ;
+volatile sig_atomic_t bench_stop_signal = 0;
 namespace fs = std::filesystem;
 
 namespace {
@@ -288,6 +289,10 @@ void Run::loop() {
     if (sigterm_due_ && !sigterm_sent_ && now >= sigterm_due_) {
       sigterm_sent_ = now_ns();
       kill(agents_[0].pid, SIGTERM);
+    }
+    if (bench_stop_signal) {
+      error_ = "interrupted by signal " + std::to_string(bench_stop_signal);
+      return;
     }
     if (now >= deadline) {
       error_ = "timed out after " + std::to_string(static_cast<int>(env_.timeout_s)) + " s";

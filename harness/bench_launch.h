@@ -4,11 +4,16 @@
 // launcher's own logs.
 #pragma once
 
+#include <csignal>
 #include <map>
 #include <string>
 
 #include "bench_case.h"
 #include "profile.h"
+
+// Set by a signal handler (SIGINT, SIGTERM, SIGHUP): a run in progress stops,
+// kills what it started and reports the signal.
+extern volatile sig_atomic_t bench_stop_signal;
 
 struct BenchEnv {
   std::string build_dir;   // bin/lc_worker

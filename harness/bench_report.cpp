@@ -73,6 +73,8 @@ Json bench_json(const BenchMeta& meta, const std::vector<BenchCaseResult>& cases
     c["title"] = cr.c.title;
     c["agents"] = cr.c.agents;
     c["workers_per_agent"] = cr.c.nproc;
+    c["runs"] = cr.c.max_runs > 0 ? std::min(meta.runs, cr.c.max_runs) : meta.runs;
+    c["warmup"] = cr.c.max_warmup >= 0 ? std::min(meta.warmup, cr.c.max_warmup) : meta.warmup;
     c["metrics"] = Json::array();
     for (auto& m : cr.c.metrics)
       c["metrics"].push_back({{"name", m.name}, {"label", m.label}, {"unit", m.unit}});
@@ -113,7 +115,10 @@ std::string bench_markdown(const BenchMeta& meta, const std::vector<BenchCaseRes
   out << "\n";
   for (auto& cr : cases) {
     for (auto& m : cr.c.metrics) {
-      out << "| " << cr.c.name << " | " << m.label << " (" << m.unit << ") |";
+      std::string name = cr.c.name;
+      if (cr.c.max_runs > 0 && cr.c.max_runs < meta.runs)
+        name += " (" + std::to_string(cr.c.max_runs) + " runs)";
+      out << "| " << name << " | " << m.label << " (" << m.unit << ") |";
       for (auto& r : cr.results) {
         if (r.status != "ok") {
           out << " " << r.status << ": " << r.reason << " |";

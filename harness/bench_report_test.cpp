@@ -40,8 +40,7 @@ TEST(BenchReport, JsonHasStatsAndTheRatioToTheFirstProfile) {
 
 TEST(BenchReport, MarkdownShowsMedianRangeAndRatio) {
   std::string md = bench_markdown(meta(), {trivial(4, 10, 2000)});
-  EXPECT_THAT(md,
-              HasSubstr("| trivial-4 | wall (ms) | 10 (5–20) | 2000 (2000–2000) | ×200 |"));
+  EXPECT_THAT(md, HasSubstr("| trivial-4 | wall (ms) | 10 (5–20) | 2000 (2000–2000) | ×200 |"));
 }
 
 TEST(BenchReport, MarkdownSaysWhyAProfileWasSkipped) {
