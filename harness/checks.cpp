@@ -75,10 +75,14 @@ std::string text_source_name(const TextExpect& t) {
 bool exit_matches(const ExitExpect& e, const AgentRecord& a) {
   if (!a.exited) return false;
   switch (e.kind) {
-    case ExitExpect::Kind::kAny: return true;
-    case ExitExpect::Kind::kCode: return a.signo == 0 && a.exit_code == e.code;
-    case ExitExpect::Kind::kNonzero: return a.signo != 0 || a.exit_code != 0;
-    case ExitExpect::Kind::kSignal: return a.signo == e.signo;
+    case ExitExpect::Kind::kAny:
+      return true;
+    case ExitExpect::Kind::kCode:
+      return a.signo == 0 && a.exit_code == e.code;
+    case ExitExpect::Kind::kNonzero:
+      return a.signo != 0 || a.exit_code != 0;
+    case ExitExpect::Kind::kSignal:
+      return a.signo == e.signo;
   }
   return false;
 }
@@ -86,7 +90,9 @@ bool exit_matches(const ExitExpect& e, const AgentRecord& a) {
 size_t count_substr(const std::string& text, const std::string& needle) {
   if (needle.empty()) return 0;
   size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + needle.size())) ++n;
+  for (size_t pos = text.find(needle); pos != std::string::npos;
+       pos = text.find(needle, pos + needle.size()))
+    ++n;
   return n;
 }
 
@@ -97,36 +103,76 @@ std::vector<const WorkerEvent*> workers_started(const RunRecord& run) {
   return out;
 }
 
-int attempt_of(const WorkerEvent& e) { return e.attempt.value_or(0); }
+int attempt_of(const WorkerEvent& e) {
+  return e.attempt.value_or(0);
+}
+
+}  // namespace
+
+namespace {
+
+// Parses "LCLINE <stream> r<rank> <6 digits> <64 x's>" exactly, to the end of
+// the line. Hand-written: std::regex costs milliseconds on big consoles.
+bool parse_lcline(const std::string& s, std::string* stream, int* rank, int* seq) {
+  size_t i = 7;  // after "LCLINE "
+  if (s.compare(0, 7, "LCLINE ") != 0) return false;
+  size_t sp = s.find(' ', i);
+  if (sp == std::string::npos) return false;
+  *stream = s.substr(i, sp - i);
+  if (*stream != "stdout" && *stream != "stderr") return false;
+  i = sp + 1;
+  if (i >= s.size() || s[i] != 'r') return false;
+  ++i;
+  size_t digits_start = i;
+  bool negative = i < s.size() && s[i] == '-';
+  if (negative) ++i;
+  int r = 0;
+  while (i < s.size() && isdigit(static_cast<unsigned char>(s[i]))) r = r * 10 + (s[i++] - '0');
+  if (i == digits_start + negative || i >= s.size() || s[i] != ' ') return false;
+  *rank = negative ? -r : r;
+  ++i;
+  if (s.size() != i + 6 + 1 + 64) return false;
+  int q = 0;
+  for (int k = 0; k < 6; ++k, ++i) {
+    if (!isdigit(static_cast<unsigned char>(s[i]))) return false;
+    q = q * 10 + (s[i] - '0');
+  }
+  *seq = q;
+  if (s[i++] != ' ') return false;
+  for (; i < s.size(); ++i)
+    if (s[i] != 'x') return false;
+  return true;
+}
 
 }  // namespace
 
 LineIntegrityResult check_lines(const std::string& text, const std::string& stream,
                                 const std::vector<int>& ranks, int lines) {
   LineIntegrityResult r;
-  static const std::regex whole("LCLINE (stdout|stderr) r(-?\\d+) (\\d{6}) (x{64})$");
   std::map<std::pair<int, int>, int> seen;
   for (auto& line : lines_of(text)) {
     size_t pos = line.find("LCLINE");
     if (pos == std::string::npos) continue;
-    std::smatch m;
-    std::string tail = line.substr(pos);
+    std::string got_stream;
+    int rank = 0, seq = 0;
     if (line.find("LCLINE", pos + 1) != std::string::npos ||
-        !std::regex_match(tail, m, whole)) {
+        !parse_lcline(line.substr(pos), &got_stream, &rank, &seq)) {
       ++r.broken;
       if (r.first_problem.empty()) r.first_problem = "broken line: \"" + clip(line, 120) + "\"";
       continue;
     }
-    if (m[1] != stream) continue;
-    ++seen[{std::stoi(m[2]), std::stoi(m[3])}];
+    if (got_stream != stream) continue;
+    ++seen[{rank, seq}];
   }
   for (int rank : ranks) {
     for (int i = 0; i < lines; ++i) {
-      int n = seen.count({rank, i}) ? seen[{rank, i}] : 0;
+      auto it = seen.find({rank, i});
+      int n = it == seen.end() ? 0 : it->second;
       if (n == 0) {
         ++r.missing;
         if (r.first_problem.empty())
-          r.first_problem = "rank " + std::to_string(rank) + " line " + std::to_string(i) + " missing";
+          r.first_problem =
+              "rank " + std::to_string(rank) + " line " + std::to_string(i) + " missing";
       } else if (n > 1) {
         ++r.duplicated;
         if (r.first_problem.empty())
@@ -183,8 +229,11 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     if (!exit_matches(it->second, a)) {
       std::string actual = describe_exit(a);
       auto lines = lines_of(a.err);
-      while (!lines.empty() && lines.back().find_first_not_of(" \t\r") == std::string::npos) lines.pop_back();
-      if (!lines.empty() && (a.signo || a.exit_code != 0)) actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
+      // Skip blank lines and rules ("=====") to reach the line that says why.
+      while (!lines.empty() && lines.back().find_first_not_of(" \t\r=-*") == std::string::npos)
+        lines.pop_back();
+      if (!lines.empty() && (a.signo || a.exit_code != 0))
+        actual += "; its last stderr line: \"" + clip(lines.back(), 200) + "\"";
       fail("exit " + a.node, describe(it->second), actual);
     }
   }
@@ -199,8 +248,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     if (!x.env.empty()) needing.push_back("env");
     if (x.rank_arithmetic) needing.push_back("rank_arithmetic");
     if (x.process_tree) needing.push_back("process_tree");
-    bool wants_none = x.attempts.size() == 1 && x.attempts[0].started && x.attempts[0].started->empty() &&
-                      needing.size() == 1;
+    bool wants_none = x.attempts.size() == 1 && x.attempts[0].started &&
+                      x.attempts[0].started->empty() && needing.size() == 1;
     if (!needing.empty() && !wants_none) {
       std::string which;
       for (auto& n : needing) which += (which.empty() ? "" : ", ") + n;
@@ -259,7 +308,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
 
   for (auto& ee : x.env) {
     if (x_no_workers) break;
-    std::string check = "env " + ee.var + (ee.rank ? " (rank " + std::to_string(*ee.rank) + ")" : "");
+    std::string check =
+        "env " + ee.var + (ee.rank ? " (rank " + std::to_string(*ee.rank) + ")" : "");
     std::optional<std::regex> re;
     if (ee.regex) re.emplace(ph.resolve_regex(*ee.regex));
     std::string equals = ee.equals ? ph.resolve(*ee.equals) : "";
@@ -279,7 +329,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
         break;
       }
       if (ee.equals && (!present || it->second != equals)) {
-        fail(check, "\"" + equals + "\"", who + ": " + (present ? "\"" + it->second + "\"" : "unset"));
+        fail(check, "\"" + equals + "\"",
+             who + ": " + (present ? "\"" + it->second + "\"" : "unset"));
         break;
       }
       if (re && (!present || !std::regex_match(it->second, *re))) {
@@ -312,9 +363,9 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
            lr = num("LOCAL_RANK");
       if (rank < 0 || group < 0 || lws < 0 || lr < 0 || rank != group * lws + lr) {
         fail("rank arithmetic", "RANK = GROUP_RANK*LOCAL_WORLD_SIZE + LOCAL_RANK",
-             "pid " + std::to_string(e->pid) + ": RANK=" + std::to_string(rank) + " GROUP_RANK=" +
-                 std::to_string(group) + " LOCAL_WORLD_SIZE=" + std::to_string(lws) +
-                 " LOCAL_RANK=" + std::to_string(lr));
+             "pid " + std::to_string(e->pid) + ": RANK=" + std::to_string(rank) +
+                 " GROUP_RANK=" + std::to_string(group) +
+                 " LOCAL_WORLD_SIZE=" + std::to_string(lws) + " LOCAL_RANK=" + std::to_string(lr));
         break;
       }
     }
@@ -342,8 +393,15 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
 
   if (x.no_survivors && !run.survivors.empty()) {
     std::string who;
-    for (auto& sv : run.survivors)
-      who += (who.empty() ? "" : "; ") + std::to_string(sv.pid) + " " + clip(sv.cmdline, 80);
+    for (auto& sv : run.survivors) {
+      // Name it as the fixture described itself, when it did.
+      std::string role;
+      for (auto& e : run.events)
+        if (e.ev == "start" && e.pid == sv.pid)
+          role = " (" + (e.role.empty() ? std::string("worker") : e.role) +
+                 (e.rank ? " of rank " + std::to_string(*e.rank) : std::string()) + ")";
+      who += (who.empty() ? "" : "; ") + std::to_string(sv.pid) + role + " " + clip(sv.cmdline, 80);
+    }
     fail("no survivors", "no process of the run alive after the launcher exited",
          std::to_string(run.survivors.size()) + " left (killed now): " + who);
   }
@@ -361,7 +419,8 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
       size_t n = count_substr(text, needle);
       if (t.count ? n != static_cast<size_t>(*t.count) : n == 0)
         fail("output " + src,
-             (t.count ? std::to_string(*t.count) + "x " : std::string("contains ")) + "\"" + needle + "\"",
+             (t.count ? std::to_string(*t.count) + "x " : std::string("contains ")) + "\"" +
+                 needle + "\"",
              std::to_string(n) + " occurrence(s) in: \"" + clip(text) + "\"");
     } else if (t.not_contains) {
       std::string needle = ph.resolve(*t.not_contains);
@@ -390,10 +449,10 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
     auto r = check_lines(text, l.stream, l.ranks, l.lines);
     if (r.missing || r.duplicated || r.broken)
       fail("line integrity " + (l.file.empty() ? std::string("console") : l.file),
-           std::to_string(l.lines) + " whole " + l.stream + " line(s) from each of ranks " + join(l.ranks) +
-               ", each exactly once",
-           std::to_string(r.missing) + " missing, " + std::to_string(r.duplicated) + " duplicated, " +
-               std::to_string(r.broken) + " broken; " + r.first_problem);
+           std::to_string(l.lines) + " whole " + l.stream + " line(s) from each of ranks " +
+               join(l.ranks) + ", each exactly once",
+           std::to_string(r.missing) + " missing, " + std::to_string(r.duplicated) +
+               " duplicated, " + std::to_string(r.broken) + " broken; " + r.first_problem);
   }
 
   for (auto& fe : x.files) {
@@ -420,14 +479,17 @@ std::vector<CheckFailure> run_checks(const Scenario& s, const RunRecord& run, Pl
         fail("failure summary root cause rank", std::to_string(*se.root_cause_rank),
              std::to_string(sum.root_cause_rank));
       if (se.exit_code && *se.exit_code != sum.exit_code)
-        fail("failure summary exit code", std::to_string(*se.exit_code), std::to_string(sum.exit_code));
+        fail("failure summary exit code", std::to_string(*se.exit_code),
+             std::to_string(sum.exit_code));
     }
   }
 
   double duration = (run.end_ns - run.start_ns) / 1e9;
   if (x.duration_min_s && duration < *x.duration_min_s)
-    fail("duration", ">= " + std::to_string(*x.duration_min_s) + " s", std::to_string(duration) + " s");
+    fail("duration", ">= " + std::to_string(*x.duration_min_s) + " s",
+         std::to_string(duration) + " s");
   if (x.duration_max_s && duration > *x.duration_max_s)
-    fail("duration", "<= " + std::to_string(*x.duration_max_s) + " s", std::to_string(duration) + " s");
+    fail("duration", "<= " + std::to_string(*x.duration_max_s) + " s",
+         std::to_string(duration) + " s");
   return f;
 }

@@ -9,7 +9,7 @@
 #include "scenario.h"
 
 struct CheckFailure {
-  std::string check;     // e.g. "exit n0", "env WORLD_SIZE"
+  std::string check;  // e.g. "exit n0", "env WORLD_SIZE"
   std::string expected;
   std::string actual;
 };

@@ -5,7 +5,8 @@
 FaultScheduler::FaultScheduler(const std::vector<Fault>& faults)
     : faults_(faults), regexes_(faults.size()) {
   for (size_t i = 0; i < faults.size(); ++i)
-    if (faults[i].when.kind == Trigger::Kind::kOutputMatches) regexes_[i].emplace(faults[i].when.regex);
+    if (faults[i].when.kind == Trigger::Kind::kOutputMatches)
+      regexes_[i].emplace(faults[i].when.regex);
 }
 
 std::vector<size_t> FaultScheduler::fire_if(const std::function<bool(const Trigger&)>& pred) {
@@ -41,7 +42,8 @@ std::vector<size_t> FaultScheduler::on_worker_event(const WorkerEvent& e) {
   });
 }
 
-std::vector<size_t> FaultScheduler::on_output_line(const std::string& node, const std::string& line) {
+std::vector<size_t> FaultScheduler::on_output_line(const std::string& node,
+                                                   const std::string& line) {
   std::vector<size_t> out;
   for (size_t i = 0; i < faults_.size(); ++i) {
     const Trigger& t = faults_[i].when;
@@ -66,4 +68,6 @@ std::vector<std::pair<size_t, double>> FaultScheduler::timed() const {
   return out;
 }
 
-bool FaultScheduler::pending() const { return fired_.size() < faults_.size(); }
+bool FaultScheduler::pending() const {
+  return fired_.size() < faults_.size();
+}

@@ -51,11 +51,13 @@ void field_error(const std::string& pointer, const std::string& message) {
   throw JsonFieldError(pointer.empty() ? "/" : pointer, message);
 }
 
-std::string json_type_name(const Json& j) { return j.type_name(); }
+std::string json_type_name(const Json& j) {
+  return j.type_name();
+}
 
-ObjectReader::ObjectReader(const Json& j, std::string pointer) : j_(j), pointer_(std::move(pointer)) {
-  if (!j_.is_object())
-    field_error(pointer_, "expected an object, got " + json_type_name(j_));
+ObjectReader::ObjectReader(const Json& j, std::string pointer)
+    : j_(j), pointer_(std::move(pointer)) {
+  if (!j_.is_object()) field_error(pointer_, "expected an object, got " + json_type_name(j_));
 }
 
 const Json* ObjectReader::get(const std::string& key) {
@@ -89,7 +91,8 @@ std::optional<long long> ObjectReader::integer(const std::string& key) {
 std::optional<bool> ObjectReader::boolean(const std::string& key) {
   const Json* v = get(key);
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) field_error(pointer(key), "expected true or false, got " + json_type_name(*v));
+  if (!v->is_boolean())
+    field_error(pointer(key), "expected true or false, got " + json_type_name(*v));
   return v->get<bool>();
 }
 

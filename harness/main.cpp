@@ -70,6 +70,28 @@ bool write_text(const std::string& path, const std::string& text) {
   return true;
 }
 
+// Where run directories go: under --keep-artifacts DIR (all kept), or a
+// fresh $TMPDIR/launchcheck-XXXXXX that keeps only failures.
+bool make_run_options(const std::string& build_dir, const std::string& keep,
+                      const std::string& trace, RunOptions* opt, std::string* tmp_root) {
+  opt->build_dir = build_dir;
+  opt->self = self_path();
+  opt->trace_dir = trace;
+  if (!keep.empty()) {
+    opt->artifacts_dir = fs::absolute(keep).string();
+    opt->keep_artifacts = true;
+    return true;
+  }
+  const char* t = getenv("TMPDIR");
+  std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
+  if (!mkdtemp(templ.data())) {
+    std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
+    return false;
+  }
+  opt->artifacts_dir = *tmp_root = templ;
+  return true;
+}
+
 int cmd_run(const Common& c, const std::string& profile_arg, const std::string& profiles_dir,
             int jobs, int repeat, const std::string& junit, const std::string& json,
             const std::string& keep, const std::string& trace, const std::string& build_dir) {
@@ -88,22 +110,8 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
     return kExitBadInput;
   }
   RunOptions opt;
-  opt.build_dir = build_dir;
-  opt.self = self_path();
-  opt.trace_dir = trace;
   std::string tmp_root;
-  if (!keep.empty()) {
-    opt.artifacts_dir = fs::absolute(keep).string();
-    opt.keep_artifacts = true;
-  } else {
-    const char* t = getenv("TMPDIR");
-    std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-XXXXXX";
-    if (!mkdtemp(templ.data())) {
-      std::cerr << "launchcheck: cannot create a directory like " << templ << "\n";
-      return kExitBadInput;
-    }
-    opt.artifacts_dir = tmp_root = templ;
-  }
+  if (!make_run_options(build_dir, keep, trace, &opt, &tmp_root)) return kExitBadInput;
   auto t0 = std::chrono::steady_clock::now();
   auto results = run_suite(scenarios, profile, opt, jobs, repeat, [](const ScenarioResult& r) {
     std::cout << console_line(r) << "\n" << failure_details(r) << std::flush;
@@ -126,6 +134,53 @@ int cmd_run(const Common& c, const std::string& profile_arg, const std::string& 
   }
   if (!ok) return kExitFailed;
   return all_skipped ? kExitAllSkipped : 0;
+}
+
+// Every scenario against every profile: a Markdown compatibility matrix.
+int cmd_matrix(const Common& c, const std::vector<std::string>& profile_args,
+               const std::string& profiles_dir, int jobs, const std::string& output,
+               const std::string& keep, const std::string& build_dir) {
+  std::vector<Profile> profiles;
+  for (auto& p : profile_args) {
+    try {
+      profiles.push_back(load_profile(p, profiles_dir, build_dir));
+    } catch (const std::exception& e) {
+      std::cerr << "launchcheck: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  std::vector<Scenario> scenarios;
+  if (!load(c, &scenarios)) return kExitBadInput;
+  if (scenarios.empty()) {
+    std::cerr << "launchcheck: no scenario matches\n";
+    return kExitBadInput;
+  }
+  RunOptions opt;
+  std::string tmp_root;
+  if (!make_run_options(build_dir, keep, "", &opt, &tmp_root)) return kExitBadInput;
+  std::vector<std::pair<std::string, std::vector<ScenarioResult>>> columns;
+  for (auto& p : profiles) {
+    auto t0 = std::chrono::steady_clock::now();
+    // Progress goes to stderr so stdout is nothing but the Markdown.
+    auto results = run_suite(scenarios, p, opt, jobs, 1, [&](const ScenarioResult& r) {
+      std::cerr << console_line(r) << " [" << p.name << "]\n";
+    });
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cerr << summary_line(results, secs) << " (profile " << p.name << ")\n";
+    columns.emplace_back(p.name, results);
+  }
+  if (!tmp_root.empty()) {
+    std::error_code ec;
+    fs::remove(tmp_root, ec);
+  }
+  std::vector<std::string> ids;
+  for (auto& s : scenarios) ids.push_back(s.id);
+  std::string md = matrix_markdown(ids, columns);
+  if (output.empty()) {
+    std::cout << md;
+    return 0;
+  }
+  return write_text(output, md) ? 0 : kExitFailed;
 }
 
 int cmd_list(const Common& c) {
@@ -178,6 +233,18 @@ int main(int argc, char** argv) {
   run->add_option("--trace", trace, "write a Chrome trace-event JSON per scenario into DIR");
   add_common(run);
 
+  CLI::App* matrix =
+      app.add_subcommand("matrix", "run every scenario against several profiles: Markdown matrix");
+  std::vector<std::string> matrix_profiles;
+  std::string matrix_out, matrix_keep;
+  int matrix_jobs = 1;
+  matrix->add_option("--profile", matrix_profiles, "profile NAME or FILE (repeat for each column)")
+      ->required();
+  matrix->add_option("-j,--jobs", matrix_jobs, "scenarios at once")->check(CLI::Range(1, 256));
+  matrix->add_option("-o,--output", matrix_out, "write the Markdown here instead of stdout");
+  matrix->add_option("--keep-artifacts", matrix_keep, "keep every run's directory under DIR");
+  add_common(matrix);
+
   CLI::App* list = app.add_subcommand("list", "list scenarios: id, tags, requirements");
   add_common(list);
   CLI::App* validate = app.add_subcommand("validate", "parse and check scenarios without running");
@@ -216,6 +283,9 @@ int main(int argc, char** argv) {
     if (*run)
       return cmd_run(common, profile, profiles_dir, jobs, repeat, junit, json, keep, trace,
                      build_dir);
+    if (*matrix)
+      return cmd_matrix(common, matrix_profiles, profiles_dir, matrix_jobs, matrix_out, matrix_keep,
+                        build_dir);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
     if (*bench) {

@@ -19,11 +19,20 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 // test that the launcher really defaults to them.
 const std::map<std::string, std::vector<std::string>>& defaults() {
   static const std::map<std::string, std::vector<std::string>> d = {
-      {"nnodes", {"1:1", "1"}},  {"nproc_per_node", {"1"}},   {"rdzv_backend", {"static"}},
-      {"rdzv_endpoint", {""}},   {"rdzv_id", {"none"}},       {"rdzv_conf", {""}},
-      {"max_restarts", {"0"}},   {"start_method", {"spawn"}}, {"role", {"default"}},
-      {"redirects", {"0"}},      {"tee", {"0"}},              {"node_rank", {"0"}},
-      {"master_addr", {"127.0.0.1"}}, {"master_port", {"29500"}},
+      {"nnodes", {"1:1", "1"}},
+      {"nproc_per_node", {"1"}},
+      {"rdzv_backend", {"static"}},
+      {"rdzv_endpoint", {""}},
+      {"rdzv_id", {"none"}},
+      {"rdzv_conf", {""}},
+      {"max_restarts", {"0"}},
+      {"start_method", {"spawn"}},
+      {"role", {"default"}},
+      {"redirects", {"0"}},
+      {"tee", {"0"}},
+      {"node_rank", {"0"}},
+      {"master_addr", {"127.0.0.1"}},
+      {"master_port", {"29500"}},
   };
   return d;
 }
@@ -91,7 +100,8 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
     p.omit_defaults = r.boolean("omit_defaults").value_or(true);
     if (const Json* env = r.get("env")) {
       ObjectReader er(*env, "/env");
-      for (auto it = env->begin(); it != env->end(); ++it) p.env[it.key()] = expand(*er.string(it.key()));
+      for (auto it = env->begin(); it != env->end(); ++it)
+        p.env[it.key()] = expand(*er.string(it.key()));
     }
     p.capabilities = r.strings("capabilities").value_or(std::vector<std::string>{});
     auto exp = r.string("expectations");
@@ -144,8 +154,7 @@ std::vector<std::string> render_options(const Profile& p,
 
 std::string find_executable(const std::string& name) {
   if (name.empty()) return "";
-  if (name.find('/') != std::string::npos)
-    return access(name.c_str(), X_OK) == 0 ? name : "";
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
   const char* path = getenv("PATH");
   std::string dirs = path ? path : "/usr/bin:/bin";
   size_t start = 0;

@@ -73,11 +73,21 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 cannot carry most control characters, even escaped.
         if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
@@ -98,7 +108,8 @@ std::string junit_report(const std::vector<ScenarioResult>& results, double seco
     if (r.status == "skip") ++skipped;
   }
   char head[256];
-  snprintf(head, sizeof head, "tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\"",
+  snprintf(head, sizeof head,
+           "tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\"",
            results.size(), failures, errors, skipped, seconds);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites " + std::string(head) + ">\n";
@@ -116,17 +127,73 @@ std::string junit_report(const std::vector<ScenarioResult>& results, double seco
       out += "      <skipped message=\"" + xml_escape(r.reason) + "\"/>\n";
     } else if (r.status == "fail" || r.status == "xpass") {
       std::string msg = r.status == "xpass" ? r.reason
-                        : r.failures.empty() ? "failed"
-                                             : r.failures[0].check + ": expected " + r.failures[0].expected +
-                                                   ", actual " + r.failures[0].actual;
+                        : r.failures.empty()
+                            ? "failed"
+                            : r.failures[0].check + ": expected " + r.failures[0].expected +
+                                  ", actual " + r.failures[0].actual;
       out += "      <failure message=\"" + xml_escape(msg) + "\">" + details + "</failure>\n";
     } else if (r.status == "error") {
       out += "      <error message=\"" + xml_escape(r.reason) + "\"/>\n";
     } else if (r.status == "xfail") {
-      out += "      <system-out>expected failure: " + xml_escape(r.reason) + "\n" + details + "</system-out>\n";
+      out += "      <system-out>expected failure: " + xml_escape(r.reason) + "\n" + details +
+             "</system-out>\n";
     }
     out += "    </testcase>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;
+}
+
+namespace {
+
+std::string md_cell(std::string s) {
+  for (auto& c : s)
+    if (c == '|' || c == '\n') c = c == '|' ? '/' : ' ';
+  if (s.size() > 90) s = s.substr(0, 87) + "...";
+  return s;
+}
+
+std::string verdict(const ScenarioResult& r) {
+  if (r.status == "pass") return "pass";
+  if (r.status == "skip") return "skip: " + md_cell(r.reason);
+  if (r.status == "xfail") return "xfail: " + md_cell(r.reason);
+  if (r.status == "xpass") return "**XPASS**";
+  if (r.status == "error") return "**error**: " + md_cell(r.reason);
+  std::string why = r.failures.empty() ? "" : r.failures[0].check;
+  if (r.failures.size() > 1) why += " (+" + std::to_string(r.failures.size() - 1) + ")";
+  return "**FAIL**: " + md_cell(why);
+}
+
+}  // namespace
+
+std::string matrix_markdown(
+    const std::vector<std::string>& ids,
+    const std::vector<std::pair<std::string, std::vector<ScenarioResult>>>& columns) {
+  std::string out = "| scenario |";
+  std::string rule = "|---|";
+  for (auto& [name, results] : columns) {
+    out += " " + md_cell(name) + " |";
+    rule += "---|";
+  }
+  out += "\n" + rule + "\n";
+  for (auto& id : ids) {
+    out += "| " + md_cell(id) + " |";
+    for (auto& [name, results] : columns) {
+      std::string cell = "not run";
+      for (auto& r : results)
+        if (r.id == id) cell = verdict(r);
+      out += " " + cell + " |";
+    }
+    out += "\n";
+  }
+  out += "| **passed** |";
+  for (auto& [name, results] : columns) {
+    int pass = 0, ran = 0;
+    for (auto& r : results) {
+      if (r.status != "skip") ++ran;
+      if (r.status == "pass") ++pass;
+    }
+    out += " " + std::to_string(pass) + "/" + std::to_string(ran) + " |";
+  }
+  return out + "\n";
 }

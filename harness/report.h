@@ -19,3 +19,9 @@ Json json_report(const std::vector<ScenarioResult>& results, double seconds);
 std::string junit_report(const std::vector<ScenarioResult>& results, double seconds,
                          const std::string& suite_name);
 std::string xml_escape(const std::string& s);
+
+// Markdown table: one row per scenario id, one column per profile, each cell
+// the verdict (and why, for anything but a pass), then a totals row.
+std::string matrix_markdown(
+    const std::vector<std::string>& ids,
+    const std::vector<std::pair<std::string, std::vector<ScenarioResult>>>& columns);

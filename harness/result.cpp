@@ -2,10 +2,18 @@
 
 Json ScenarioResult::to_json() const {
   Json f = Json::array();
-  for (auto& c : failures) f.push_back({{"check", c.check}, {"expected", c.expected}, {"actual", c.actual}});
-  return {{"id", id},           {"file", file},         {"profile", profile},
-          {"status", status},   {"reason", reason},     {"seconds", seconds},
-          {"failures", f},      {"reproduce", reproduce}, {"artifacts", artifacts},
+  for (auto& c : failures)
+    f.push_back({{"check", c.check}, {"expected", c.expected}, {"actual", c.actual}});
+  return {{"id", id},
+          {"file", file},
+          {"profile", profile},
+          {"status", status},
+          {"reason", reason},
+          {"seconds", seconds},
+          {"launcher_seconds", launcher_seconds},
+          {"failures", f},
+          {"reproduce", reproduce},
+          {"artifacts", artifacts},
           {"repeat", repeat_index}};
 }
 
@@ -17,6 +25,7 @@ ScenarioResult ScenarioResult::from_json(const Json& j) {
   r.status = j.value("status", "error");
   r.reason = j.value("reason", "");
   r.seconds = j.value("seconds", 0.0);
+  r.launcher_seconds = j.value("launcher_seconds", 0.0);
   for (auto& c : j.value("failures", Json::array()))
     r.failures.push_back({c.value("check", ""), c.value("expected", ""), c.value("actual", "")});
   r.reproduce = j.value("reproduce", std::vector<std::string>{});

@@ -14,6 +14,9 @@ struct ScenarioResult {
   std::string status;
   std::string reason;  // skip/xfail reason, or the error
   double seconds = 0;
+  // The launchers' own time (first agent start to last exit); seconds minus
+  // this is the runner's overhead.
+  double launcher_seconds = 0;
   std::vector<CheckFailure> failures;
   std::vector<std::string> reproduce;  // shell command lines
   std::string artifacts;               // kept run directory, "" if removed

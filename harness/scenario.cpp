@@ -11,14 +11,30 @@ namespace fs = std::filesystem;
 
 const std::map<std::string, bool>& known_launch_options() {
   static const std::map<std::string, bool> options = {
-      {"nnodes", false},          {"nproc_per_node", false},     {"rdzv_backend", false},
-      {"rdzv_endpoint", false},   {"rdzv_id", false},            {"rdzv_conf", false},
-      {"standalone", true},       {"max_restarts", false},       {"monitor_interval", false},
-      {"start_method", false},    {"role", false},               {"module", true},
-      {"no_python", true},        {"run_path", true},            {"log_dir", false},
-      {"redirects", false},       {"tee", false},                {"local_ranks_filter", false},
-      {"node_rank", false},       {"master_addr", false},        {"master_port", false},
-      {"local_addr", false},      {"logs_specs", false},         {"signals_to_handle", false},
+      {"nnodes", false},
+      {"nproc_per_node", false},
+      {"rdzv_backend", false},
+      {"rdzv_endpoint", false},
+      {"rdzv_id", false},
+      {"rdzv_conf", false},
+      {"standalone", true},
+      {"max_restarts", false},
+      {"monitor_interval", false},
+      {"start_method", false},
+      {"role", false},
+      {"module", true},
+      {"no_python", true},
+      {"run_path", true},
+      {"log_dir", false},
+      {"redirects", false},
+      {"tee", false},
+      {"local_ranks_filter", false},
+      {"node_rank", false},
+      {"master_addr", false},
+      {"master_port", false},
+      {"local_addr", false},
+      {"logs_specs", false},
+      {"signals_to_handle", false},
       {"virtual_local_rank", true},
   };
   return options;
@@ -26,10 +42,14 @@ const std::map<std::string, bool>& known_launch_options() {
 
 std::string describe(const ExitExpect& e) {
   switch (e.kind) {
-    case ExitExpect::Kind::kCode: return "exit code " + std::to_string(e.code);
-    case ExitExpect::Kind::kNonzero: return "a non-zero exit";
-    case ExitExpect::Kind::kSignal: return "death by " + signal_name(e.signo);
-    case ExitExpect::Kind::kAny: return "any exit";
+    case ExitExpect::Kind::kCode:
+      return "exit code " + std::to_string(e.code);
+    case ExitExpect::Kind::kNonzero:
+      return "a non-zero exit";
+    case ExitExpect::Kind::kSignal:
+      return "death by " + signal_name(e.signo);
+    case ExitExpect::Kind::kAny:
+      return "any exit";
   }
   return "?";
 }
@@ -72,7 +92,8 @@ WorkerSpec parse_worker(const Json& j, const std::string& ptr) {
     field_error(ptr, "give exactly one of \"fixture\" or \"program\"");
   if (fixture) {
     if (*fixture != "cpp" && *fixture != "python" && *fixture != "shell")
-      field_error(r.pointer("fixture"), "fixture must be cpp, python or shell, not \"" + *fixture + "\"");
+      field_error(r.pointer("fixture"),
+                  "fixture must be cpp, python or shell, not \"" + *fixture + "\"");
     w.fixture = *fixture;
   } else {
     w.program = checked(*program, r.pointer("program"));
@@ -95,7 +116,8 @@ NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index) {
     for (auto it = o->begin(); it != o->end(); ++it) {
       auto known = known_launch_options().find(it.key());
       if (known == known_launch_options().end()) continue;  // finish() reports it
-      n.options[it.key()] = option_value(*opts.get(it.key()), known->second, opts.pointer(it.key()));
+      n.options[it.key()] =
+          option_value(*opts.get(it.key()), known->second, opts.pointer(it.key()));
     }
     opts.finish();
   }
@@ -132,7 +154,8 @@ NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index) {
       args.push_back(checked((*raw)[i], r.pointer("raw_args") + "/" + std::to_string(i)));
     n.raw_args = args;
     if (r.has("worker") || r.has("options"))
-      field_error(r.pointer("raw_args"), "raw_args replaces \"options\" and \"worker\"; give only one");
+      field_error(r.pointer("raw_args"),
+                  "raw_args replaces \"options\" and \"worker\"; give only one");
   } else {
     const Json* w = r.get("worker");
     if (!w) field_error(r.pointer("worker"), "missing required field (or give raw_args)");
@@ -173,8 +196,9 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
     t.node = *v;
   }
   if (kinds != 1)
-    field_error(ptr, "give exactly one of after_s, attempt_started, rank_started, "
-                     "output_matches, agent_exited");
+    field_error(ptr,
+                "give exactly one of after_s, attempt_started, rank_started, "
+                "output_matches, agent_exited");
   if (auto a = r.integer("attempt")) {
     if (t.kind != Trigger::Kind::kRankStarted)
       field_error(r.pointer("attempt"), "\"attempt\" goes only with rank_started");
@@ -225,8 +249,8 @@ Action parse_action(const Json& j, const std::string& ptr) {
       a.target = Action::Target::kRank;
       a.rank = std::stoi(to->substr(5));
     } else {
-      field_error(r.pointer("to"), "expected \"agent:NODE\", \"rank:R\" or \"workers\", not \"" +
-                                       *to + "\"");
+      field_error(r.pointer("to"),
+                  "expected \"agent:NODE\", \"rank:R\" or \"workers\", not \"" + *to + "\"");
     }
   }
   if (auto node = r.string("start_node")) {
@@ -255,8 +279,7 @@ Action parse_action(const Json& j, const std::string& ptr) {
     }
     sr.finish();
   }
-  if (kinds != 1)
-    field_error(ptr, "give exactly one of signal, start_node, make_unwritable, send");
+  if (kinds != 1) field_error(ptr, "give exactly one of signal, start_node, make_unwritable, send");
   if (a.kind != Action::Kind::kSignal && r.has("to"))
     field_error(r.pointer("to"), "\"to\" goes only with signal");
   r.finish();
@@ -278,7 +301,8 @@ ExitExpect parse_exit(const Json& v, const std::string& ptr) {
     e.kind = ExitExpect::Kind::kSignal;
     e.signo = signal_from_name(v.get<std::string>());
   } else {
-    field_error(ptr, "expected an exit code, \"nonzero\", \"any\" or a signal name like \"SIGKILL\"");
+    field_error(ptr,
+                "expected an exit code, \"nonzero\", \"any\" or a signal name like \"SIGKILL\"");
   }
   return e;
 }
@@ -369,7 +393,8 @@ Expect parse_expect(const Json& j, const std::string& ptr) {
     if (auto c = tr.integer("count")) t.count = static_cast<int>(*c);
     int kinds = t.contains.has_value() + t.not_contains.has_value() + t.regex.has_value();
     if (kinds != 1) field_error(p, "give exactly one of contains, not_contains, regex");
-    if (t.count && t.not_contains) field_error(tr.pointer("count"), "count goes with contains or regex");
+    if (t.count && t.not_contains)
+      field_error(tr.pointer("count"), "count goes with contains or regex");
     tr.finish();
     e.output.push_back(t);
   });
@@ -379,14 +404,18 @@ Expect parse_expect(const Json& j, const std::string& ptr) {
     l.node = lr.string("node").value_or("");
     l.stream = lr.string("stream").value_or("stdout");
     if (l.stream != "stdout" && l.stream != "stderr")
-      field_error(lr.pointer("stream"), "stream (the fixture's LCLINE stream) must be stdout or stderr");
+      field_error(lr.pointer("stream"),
+                  "stream (the fixture's LCLINE stream) must be stdout or stderr");
     if (auto f = lr.string("file")) l.file = checked(*f, lr.pointer("file"));
-    if (!l.file.empty() && lr.has("node")) field_error(lr.pointer("file"), "\"file\" excludes \"node\"");
+    if (!l.file.empty() && lr.has("node"))
+      field_error(lr.pointer("file"), "\"file\" excludes \"node\"");
     auto lines = lr.integer("lines");
-    if (!lines || *lines < 1) field_error(lr.pointer("lines"), "expected the number of lines per rank (>= 1)");
+    if (!lines || *lines < 1)
+      field_error(lr.pointer("lines"), "expected the number of lines per rank (>= 1)");
     l.lines = static_cast<int>(*lines);
     auto ranks = lr.integers("ranks");
-    if (!ranks || ranks->empty()) field_error(lr.pointer("ranks"), "expected the ranks that printed");
+    if (!ranks || ranks->empty())
+      field_error(lr.pointer("ranks"), "expected the ranks that printed");
     l.ranks = *ranks;
     lr.finish();
     e.line_integrity.push_back(l);
@@ -470,7 +499,8 @@ Scenario parse_scenario(const Json& doc, const std::string& file) {
         check_node_ref(names, fault.when.node, fr.pointer("when") + "/node");
       if (fault.action.kind == Action::Kind::kStartNode)
         check_node_ref(names, fault.action.node, fr.pointer("do") + "/start_node");
-      if (fault.action.kind == Action::Kind::kSignal && fault.action.target == Action::Target::kAgent)
+      if (fault.action.kind == Action::Kind::kSignal &&
+          fault.action.target == Action::Target::kAgent)
         check_node_ref(names, fault.action.node, fr.pointer("do") + "/to");
       s.faults.push_back(fault);
     });
@@ -487,4 +517,6 @@ Scenario parse_scenario(const Json& doc, const std::string& file) {
   }
 }
 
-Scenario load_scenario(const std::string& path) { return parse_scenario(parse_json_file(path), path); }
+Scenario load_scenario(const std::string& path) {
+  return parse_scenario(parse_json_file(path), path);
+}

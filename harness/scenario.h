@@ -49,9 +49,9 @@ struct Action {
   Kind kind = Kind::kSignal;
   int signo = 0;
   Target target = Target::kAgent;
-  std::string node;  // kSignal to an agent, kStartNode
-  int rank = -1;     // kSignal to a rank's worker
-  std::string path;  // kMakeUnwritable
+  std::string node;     // kSignal to an agent, kStartNode
+  int rank = -1;        // kSignal to a rank's worker
+  std::string path;     // kMakeUnwritable
   std::string address;  // kSend: host:port
   std::string bytes;    // kSend: raw bytes (decoded from hex or text)
   int repeat = 1;

@@ -4,10 +4,10 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,8 +42,7 @@ std::string shell_quote(const std::string& s) {
 
 std::string skip_reason(const Scenario& s, const Profile& p) {
   for (auto& cap : s.requires_caps)
-    if (!p.has_capability(cap))
-      return "profile " + p.name + " lacks capability \"" + cap + "\"";
+    if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
   if (find_executable(p.command[0]).empty())
     return "launcher \"" + p.command[0] + "\" is not installed";
   return "";
@@ -52,7 +51,9 @@ std::string skip_reason(const Scenario& s, const Profile& p) {
 namespace {
 
 // glibc 2.36's <sys/pidfd.h> lacks extern "C"; the raw syscalls are portable.
-int pidfd_open(pid_t pid, unsigned flags) { return static_cast<int>(syscall(SYS_pidfd_open, pid, flags)); }
+int pidfd_open(pid_t pid, unsigned flags) {
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, flags));
+}
 int pidfd_send_signal(int fd, int sig, siginfo_t* info, unsigned flags) {
   return static_cast<int>(syscall(SYS_pidfd_send_signal, fd, sig, info, flags));
 }
@@ -83,7 +84,12 @@ class Execution {
  public:
   Execution(const Scenario& s, const Profile& p, const RunOptions& opt, Placeholders& ph,
             std::string tmp, std::string events)
-      : s_(s), p_(p), opt_(opt), ph_(ph), tmp_(std::move(tmp)), events_(std::move(events)),
+      : s_(s),
+        p_(p),
+        opt_(opt),
+        ph_(ph),
+        tmp_(std::move(tmp)),
+        events_(std::move(events)),
         scheduler_(s.faults) {}
 
   // Renders every node's command line and environment; throws on problems
@@ -171,6 +177,11 @@ void Execution::prepare() {
       for (auto& [k, v] : n.options) options[k] = resolve(v, "/options/" + k);
       if ((n.worker.fixture == "cpp" || n.worker.fixture == "shell") && !options.count("no_python"))
         options["no_python"] = "true";
+      // Static rendezvous defaults to port 29500, which a launcher may bind
+      // (torchrun hosts its store there): a free port keeps -j runs apart.
+      bool is_static = !options.count("rdzv_backend") || options["rdzv_backend"] == "static";
+      if (is_static && !options.count("master_port") && options["standalone"] != "true")
+        options["master_port"] = ph_.resolve("{port}");
       for (auto& a : render_options(p_, options)) argv.push_back(a);
       std::string program;
       if (n.worker.fixture.empty()) {
@@ -196,7 +207,8 @@ void Execution::prepare() {
     std::vector<std::pair<std::string, std::optional<std::string>>> changes;
     for (auto& [k, v] : p_.env) changes.emplace_back(k, v);
     for (auto& [k, v] : n.env)
-      changes.emplace_back(k, v ? std::optional<std::string>(resolve(*v, "/env/" + k)) : std::nullopt);
+      changes.emplace_back(k,
+                           v ? std::optional<std::string>(resolve(*v, "/env/" + k)) : std::nullopt);
     changes.emplace_back("LAUNCHCHECK_EVENTS", events_);
     changes.emplace_back("LAUNCHCHECK_NODE", n.name);
     for (auto& [k, v] : changes) {
@@ -338,7 +350,8 @@ void Execution::on_events() {
 void Execution::handle_event(const WorkerEvent& e) {
   record.events.push_back(e);
   if (e.ev == "start") {
-    if (e.pgid > 1 && e.pgid != getpgrp() && groups_.insert(e.pgid).second) guard_.watch_group(e.pgid);
+    if (e.pgid > 1 && e.pgid != getpgrp() && groups_.insert(e.pgid).second)
+      guard_.watch_group(e.pgid);
     if (!worker_pidfds_.count(e.pid)) {
       int fd = pidfd_open(e.pid, 0);
       if (fd >= 0) worker_pidfds_[e.pid] = fd;
@@ -350,6 +363,8 @@ void Execution::handle_event(const WorkerEvent& e) {
 }
 
 void Execution::fire(const std::vector<size_t>& faults) {
+  // Output and events read while cleaning up must not start anything new.
+  if (finished_) return;
   for (size_t f : faults) {
     double delay = s_.faults[f].when.delay_s;
     bool starts = s_.faults[f].action.kind == Action::Kind::kStartNode;
@@ -358,11 +373,12 @@ void Execution::fire(const std::vector<size_t>& faults) {
       continue;
     }
     if (starts) ++pending_starts_;
-    loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(delay * 1e6)), [this, f, starts] {
-      if (starts) --pending_starts_;
-      if (!finished_) apply(f);
-      maybe_finish();
-    });
+    loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(delay * 1e6)),
+                    [this, f, starts] {
+                      if (starts) --pending_starts_;
+                      if (!finished_) apply(f);
+                      maybe_finish();
+                    });
   }
 }
 
@@ -437,11 +453,12 @@ void Execution::apply(size_t index) {
 }
 
 std::string Execution::do_make_unwritable(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   bool exists = lstat(path.c_str(), &st) == 0;
   if (geteuid() != 0) {
     if (!exists) return path + " does not exist";
-    if (chmod(path.c_str(), st.st_mode & ~0222 & 07777) != 0) return "chmod: " + std::string(strerror(errno));
+    if (chmod(path.c_str(), st.st_mode & ~0222 & 07777) != 0)
+      return "chmod: " + std::string(strerror(errno));
     return "";
   }
   // Root writes through permission bits, so put something unwritable in the
@@ -534,12 +551,13 @@ void Execution::run() {
     bool starts = s_.faults[f].action.kind == Action::Kind::kStartNode;
     if (starts) ++pending_starts_;
     size_t index = f;
-    loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(secs * 1e6)), [this, index, starts] {
-      if (starts) --pending_starts_;
-      scheduler_.mark_fired(index);
-      fire({index});
-      maybe_finish();
-    });
+    loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(secs * 1e6)),
+                    [this, index, starts] {
+                      if (starts) --pending_starts_;
+                      scheduler_.mark_fired(index);
+                      fire({index});
+                      maybe_finish();
+                    });
   }
   record.start_ns = now_ns();
   for (size_t i = 0; i < s_.nodes.size(); ++i) {
@@ -550,11 +568,12 @@ void Execution::run() {
       continue;
     }
     ++pending_starts_;
-    loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(n.start_after_s * 1e6)), [this, i] {
-      --pending_starts_;
-      if (!finished_) start_agent(i);
-      maybe_finish();
-    });
+    loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(n.start_after_s * 1e6)),
+                    [this, i] {
+                      --pending_starts_;
+                      if (!finished_) start_agent(i);
+                      maybe_finish();
+                    });
   }
   maybe_finish();
   if (!finished_) loop_.run();
@@ -580,7 +599,8 @@ void Execution::after_run() {
                     std::chrono::microseconds(static_cast<int64_t>(opt_.orphan_grace_s * 1e6));
     size_t done = 0;
     while (done < fds.size()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       int n = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
       if (n <= 0) break;
@@ -740,13 +760,17 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   auto xfail = p.xfail_reason(s.id);
   if (r.failures.empty()) {
     r.status = xfail ? "xpass" : "pass";
-    if (xfail) r.reason = "expected to fail (" + *xfail + ") but passed: update the expectations file";
+    if (xfail)
+      r.reason = "expected to fail (" + *xfail + ") but passed: update the expectations file";
   } else {
     r.status = xfail ? "xfail" : "fail";
     if (xfail) r.reason = *xfail;
   }
   r.seconds = elapsed();
-  if (r.status == "pass" && !opt.keep_artifacts) {
+  if (ex.record.end_ns > ex.record.start_ns)
+    r.launcher_seconds = (ex.record.end_ns - ex.record.start_ns) / 1e9;
+  // Keep what someone must look at; a known failure is already explained.
+  if ((r.status == "pass" || r.status == "xfail") && !opt.keep_artifacts) {
     std::error_code ec;
     fs::remove_all(run_dir, ec);
   } else {

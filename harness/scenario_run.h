@@ -10,8 +10,8 @@
 #include "scenario.h"
 
 struct RunOptions {
-  std::string build_dir;      // for {build} and the fixtures
-  std::string artifacts_dir;  // the run's directory is created inside
+  std::string build_dir;        // for {build} and the fixtures
+  std::string artifacts_dir;    // the run's directory is created inside
   bool keep_artifacts = false;  // keep passing runs too
   std::string trace_dir;        // "" = no trace
   std::string self;             // launchcheck's path, for the reproduce line

@@ -52,7 +52,8 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& files,
 
 bool matches_filter(const Scenario& s, const std::string& glob) {
   if (glob.empty()) return true;
-  return fnmatch(glob.c_str(), s.id.c_str(), 0) == 0 || fnmatch(glob.c_str(), s.name.c_str(), 0) == 0;
+  return fnmatch(glob.c_str(), s.id.c_str(), 0) == 0 ||
+         fnmatch(glob.c_str(), s.name.c_str(), 0) == 0;
 }
 
 namespace {
@@ -67,7 +68,8 @@ struct Running {
 
 // The executor: a forked copy of the runner that owns one scenario's process
 // tree. It dies with the runner (PDEATHSIG), and its guard then cleans up.
-Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& opt, int repeat_index) {
+Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& opt,
+                       int repeat_index) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
   pid_t parent = getpid();
@@ -115,9 +117,10 @@ ScenarioResult finish_executor(Running& r, const Profile& p) {
   res.profile = p.name;
   res.status = "error";
   res.repeat_index = r.repeat_index;
-  res.reason = WIFSIGNALED(status) ? "the executor died by signal " + std::to_string(WTERMSIG(status))
-                                   : "the executor exited " + std::to_string(WEXITSTATUS(status)) +
-                                         " without a result";
+  res.reason =
+      WIFSIGNALED(status)
+          ? "the executor died by signal " + std::to_string(WTERMSIG(status))
+          : "the executor exited " + std::to_string(WEXITSTATUS(status)) + " without a result";
   return res;
 }
 

@@ -43,7 +43,7 @@ Agent::Agent(EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig
 Agent::~Agent() {
   // Normal paths end in finish(); this only covers an exception escaping run().
   for (auto& w : workers_)
-    if (!w.exited) kill(-w.proc.pid, SIGKILL);
+    if (!w.exited) kill_group(w.proc.pid, SIGKILL);
   cleanup_attempt();
 }
 
@@ -184,7 +184,7 @@ void Agent::begin_stop(StopReason reason, int signo) {
       failures_.push_back({w.rank, w.local_rank, code, w.proc.pid, now_seconds(), w.error_file});
   }
   for (auto& w : workers_)
-    if (!w.exited) kill(-w.proc.pid, signo);
+    if (!w.exited) kill_group(w.proc.pid, signo);
   if (alive_ == 0) {
     on_group_stopped();
     return;
@@ -194,7 +194,7 @@ void Agent::begin_stop(StopReason reason, int signo) {
   grace_timer_ = loop_.add_timer(grace, [this] {
     grace_timer_ = 0;
     for (auto& w : workers_)
-      if (!w.exited) kill(-w.proc.pid, SIGKILL);
+      if (!w.exited) kill_group(w.proc.pid, SIGKILL);
   });
 }
 
@@ -211,7 +211,7 @@ void Agent::cleanup_attempt() {
     }
     if (w.proc.pid > 0) {
       // The worker is reaped; whatever it left behind in its group goes too.
-      kill(-w.proc.pid, SIGKILL);
+      kill_group(w.proc.pid, SIGKILL);
       if (guard_) guard_->remove(w.proc.pid);
       w.proc.pid = -1;
     }
@@ -273,7 +273,7 @@ void Agent::on_signal() {
     // Already stopping (after a failure): forward this one too, then exit.
     stop_reason_ = StopReason::kSignal;
     for (auto& w : workers_)
-      if (!w.exited) kill(-w.proc.pid, signo);
+      if (!w.exited) kill_group(w.proc.pid, signo);
   } else {
     finish(128 + signo);  // no workers running
   }
@@ -287,7 +287,7 @@ void Agent::fatal(const std::string& message) {
   say("error: " + message);
   for (auto& w : workers_) {
     if (w.exited || w.proc.pidfd < 0) continue;
-    kill(-w.proc.pid, SIGKILL);
+    kill_group(w.proc.pid, SIGKILL);
     int code = 0;
     reap_process(w.proc, code, true);  // SIGKILL cannot be refused: this returns
     record_exit(w, code);

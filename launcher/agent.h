@@ -27,6 +27,7 @@ struct AgentConfig {
   Environment base_env;         // refrun's environment plus defaults
   std::string run_log_dir;      // <log_dir>/<run_id>_XXXXXXXX
   std::string prefix_template;  // TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE
+  bool omp_defaulted = false;   // OMP_NUM_THREADS=1 was added to base_env
   int signal_fd = -1;           // signalfd for launch.signals_to_handle; -1 none
   int console_out = 1;
   int console_err = 2;

@@ -12,6 +12,7 @@ C10dConnection::C10dConnection(EventLoop& loop, int fd, size_t max_frame, OnFram
                                OnClose on_close)
     : loop_(loop),
       fd_(fd),
+      max_frame_(max_frame),
       decoder_(max_frame),
       on_frame_(std::move(on_frame)),
       on_close_(std::move(on_close)) {
@@ -44,6 +45,13 @@ void C10dConnection::send(const nlohmann::json& message) {
   if (fd_ < 0) return;
   bool was_empty = out_.empty();
   out_ += encode_frame(message);
+  // A peer that never reads must not make us buffer without bound: hang up
+  // (the read side then reports the close from the loop).
+  if (out_.size() > 16 * max_frame_) {
+    out_.clear();
+    shutdown(fd_, SHUT_RDWR);
+    return;
+  }
   if (was_empty) flush();
 }
 

@@ -34,6 +34,7 @@ class C10dConnection {
  private:
   EventLoop& loop_;
   int fd_;
+  size_t max_frame_;
   FrameDecoder decoder_;
   std::string out_;
   OnFrame on_frame_;

@@ -65,17 +65,19 @@ void RoundStateMachine::remove(const std::string& node, TimePoint now) {
   check_complete(now);
 }
 
-std::string RoundStateMachine::barrier(const std::string& node, int round) {
-  if (round != completed_rounds_ - 1)
-    return "exit barrier for round " + std::to_string(round) + " but rendezvous '" + run_id_ +
-           "' is at round " + std::to_string(completed_rounds_ - 1);
+void RoundStateMachine::barrier(const std::string& node, int round, TimePoint now) {
+  bool member = false;
   for (auto& m : members_) {
-    if (m.id != node) continue;
+    if (m.id != node || round != completed_rounds_ - 1) continue;
     m.status = Status::kBarrier;
-    check_barrier();
-    return "";
+    member = true;
   }
-  return "node is not a member of round " + std::to_string(round);
+  // A node whose round has already been replaced (it finished while being
+  // told to rejoin) has nobody left to wait for.
+  if (!member) sink_.barrier_done(node);
+  check_barrier();
+  // Members leaving the running state may let waiting agents start a round.
+  check_complete(now);
 }
 
 void RoundStateMachine::check_barrier() {
@@ -161,6 +163,4 @@ void RoundStateMachine::complete() {
     sink_.round_complete(round[i].node.id, a);
     a.rank_offset += round[i].node.nproc;
   }
-  // Agents still waiting make the new round restart at once.
-  if (!joining_.empty() && static_cast<int>(n) < max_) notify_running("");
 }

@@ -55,8 +55,9 @@ class RoundStateMachine {
                    TimePoint now);
   // The node is gone (died, stopped answering, or left). `why` is for logs.
   void remove(const std::string& node, TimePoint now);
-  // The node's workers succeeded in `round`; it waits for the others.
-  std::string barrier(const std::string& node, int round);
+  // The node's workers succeeded in `round`; it waits for the others
+  // (barrier_done at once when that round is already over).
+  void barrier(const std::string& node, int round, TimePoint now);
   void tick(TimePoint now);
 
   std::optional<TimePoint> next_deadline() const;

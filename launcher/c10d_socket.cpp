@@ -114,10 +114,13 @@ int bound_port(int fd) {
   return 0;
 }
 
-int start_connect(const std::string& host, int port, std::string& err) {
+int start_connect(const std::string& host, int port, std::string& err, unsigned attempt) {
   auto addrs = resolve(host, port, false, err);
   if (!addrs) return -1;
-  for (addrinfo* a = addrs.get(); a; a = a->ai_next) {
+  std::vector<addrinfo*> order;
+  for (addrinfo* a = addrs.get(); a; a = a->ai_next) order.push_back(a);
+  for (size_t i = 0; i < order.size(); ++i) {
+    addrinfo* a = order[(i + attempt) % order.size()];
     int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     int one = 1;

@@ -23,9 +23,11 @@ int listen_c10d(const std::string& host, int port, std::string& err, bool& in_us
 // The port a bound socket got (for port 0).
 int bound_port(int fd);
 
-// Starts a non-blocking connect to each address of host:port in turn until
-// one is accepted or in progress. Returns the fd or -1 with `err` set.
-int start_connect(const std::string& host, int port, std::string& err);
+// Starts a non-blocking connect to the addresses of host:port, beginning at
+// the `attempt`-th (mod their number, so retries rotate through all of
+// them), until one is accepted or in progress. Returns the fd or -1 with
+// `err` set.
+int start_connect(const std::string& host, int port, std::string& err, unsigned attempt = 0);
 
 // The local address of a connected socket, as text ("127.0.0.1").
 std::string local_address_of(int fd);

@@ -52,7 +52,8 @@ void C10dStoreClient::connect(std::function<void()> done, Fail fail) {
   connect_deadline_timer_ = loop_.add_timer(options_.connect_timeout, [this, fail] {
     connect_deadline_timer_ = 0;
     std::string why = "could not reach the rendezvous store at " + where() + " within " +
-                      seconds(options_.connect_timeout);
+                      seconds(options_.connect_timeout) +
+                      (last_connect_error_.empty() ? "" : " (" + last_connect_error_ + ")");
     stop_connecting();
     fail(why);
   });
@@ -60,9 +61,9 @@ void C10dStoreClient::connect(std::function<void()> done, Fail fail) {
 }
 
 void C10dStoreClient::try_connect(std::function<void()> done, Fail fail, std::string last_error) {
-  (void)last_error;
+  last_connect_error_ = std::move(last_error);
   std::string err;
-  int fd = start_connect(options_.host, options_.port, err);
+  int fd = start_connect(options_.host, options_.port, err, attempts_++);
   auto retry = [this, done, fail](const std::string& why) {
     retry_timer_ = loop_.add_timer(milliseconds(50), [this, done, fail, why] {
       retry_timer_ = 0;
@@ -91,7 +92,7 @@ void C10dStoreClient::try_connect(std::function<void()> done, Fail fail, std::st
 void C10dStoreClient::connected_fd(int fd, std::function<void()> done) {
   stop_connecting();
   local_address_ = local_address_of(fd);
-  last_rx_ = EventLoop::Clock::now();
+  last_rx_ = last_tick_ = EventLoop::Clock::now();
   lost_ = false;
   conn_ = std::make_unique<C10dConnection>(
       loop_, fd, options_.max_frame, [this](const json& msg) { on_frame(msg); },
@@ -106,7 +107,12 @@ void C10dStoreClient::connected_fd(int fd, std::function<void()> done) {
 
 void C10dStoreClient::keep_alive() {
   keep_alive_timer_ = 0;
-  auto silent = EventLoop::Clock::now() - last_rx_;
+  auto now = EventLoop::Clock::now();
+  // Firing this late means this process itself was stopped or starved: the
+  // store had no chance to answer meanwhile, so it gets a fresh window.
+  if (now - last_tick_ > 2 * options_.keep_alive_interval) last_rx_ = now;
+  last_tick_ = now;
+  auto silent = now - last_rx_;
   if (silent > options_.keep_alive_window) {
     return lose("the rendezvous store at " + where() + " stopped answering (nothing for " +
                 seconds(std::chrono::duration_cast<milliseconds>(silent)) + ")");

@@ -57,10 +57,13 @@ class C10dStoreClient {
   C10dClientOptions options_;
   std::unique_ptr<C10dConnection> conn_;
   int connecting_fd_ = -1;
+  unsigned attempts_ = 0;
+  std::string last_connect_error_;
   EventLoop::TimerId retry_timer_ = 0;
   EventLoop::TimerId connect_deadline_timer_ = 0;
   EventLoop::TimerId keep_alive_timer_ = 0;
   EventLoop::Clock::time_point last_rx_;
+  EventLoop::Clock::time_point last_tick_;
   std::map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   std::function<void(const nlohmann::json&)> on_push_;

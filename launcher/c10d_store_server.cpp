@@ -60,6 +60,8 @@ struct C10dStoreServer::Run : RoundSink {
 C10dStoreServer::C10dStoreServer(EventLoop& loop, int listen_fd, C10dServerOptions options)
     : loop_(loop), listen_fd_(listen_fd), port_(bound_port(listen_fd)), options_(options) {
   loop_.watch_fd(listen_fd_, [this](uint32_t) { accept_clients(); });
+  last_tick_ = EventLoop::Clock::now();
+  tick_timer_ = loop_.add_timer(options_.keep_alive_window / 4, [this] { tick(); });
 }
 
 C10dStoreServer::~C10dStoreServer() {
@@ -72,6 +74,8 @@ void C10dStoreServer::close() {
     ::close(listen_fd_);
     listen_fd_ = -1;
   }
+  loop_.cancel_timer(tick_timer_);
+  tick_timer_ = 0;
   for (auto& [id, c] : clients_) loop_.cancel_timer(c.keep_alive_timer);
   clients_.clear();
   for (auto& [id, run] : runs_) loop_.cancel_timer(run->timer);
@@ -105,9 +109,9 @@ void C10dStoreServer::arm_keep_alive(uint64_t id) {
   c.keep_alive_timer = loop_.add_timer(due - EventLoop::Clock::now(), [this, id] {
     auto it = clients_.find(id);
     if (it == clients_.end()) return;
-    if (EventLoop::Clock::now() - it->second.last_rx < options_.keep_alive_window)
-      return arm_keep_alive(id);
-    // Silent too long: tell it why (it reads this if it ever wakes up).
+    auto now = EventLoop::Clock::now();
+    check_stall(now);
+    if (now - it->second.last_rx < options_.keep_alive_window) return arm_keep_alive(id);
     char why[96];
     snprintf(why, sizeof why, "missed its keep-alives (nothing for %.1f s; was it stopped?)",
              static_cast<double>(options_.keep_alive_window.count()) / 1000.0);
@@ -115,6 +119,20 @@ void C10dStoreServer::arm_keep_alive(uint64_t id) {
     it->second.keep_alive_timer = 0;
     drop_client(id);
   });
+}
+
+void C10dStoreServer::tick() {
+  check_stall(EventLoop::Clock::now());
+  tick_timer_ = loop_.add_timer(options_.keep_alive_window / 4, [this] { tick(); });
+}
+
+void C10dStoreServer::check_stall(EventLoop::Clock::time_point now) {
+  // The tick runs every window/4; a much longer gap means this process was
+  // stopped or starved, not that its clients went quiet: nobody could be
+  // heard meanwhile, so every client gets a fresh window.
+  if (now - last_tick_ > options_.keep_alive_window / 2)
+    for (auto& [id, c] : clients_) c.last_rx = now;
+  last_tick_ = now;
 }
 
 void C10dStoreServer::send(uint64_t client, const json& msg) {
@@ -311,11 +329,8 @@ json C10dStoreServer::handle_barrier(uint64_t id, const json& msg, bool& deferre
   if (owner == run.node_client.end() || owner->second != id)
     return {{"ok", false}, {"error", "node '" + node + "' is not joined on this connection"}};
   run.pending_barrier[node] = msg.contains("id") ? msg["id"] : json(nullptr);
-  std::string err = run.rounds->barrier(node, round);
-  if (!err.empty()) {
-    run.pending_barrier.erase(node);
-    return {{"ok", false}, {"error", err}};
-  }
+  run.rounds->barrier(node, round, EventLoop::Clock::now());
+  reschedule(run);
   deferred = true;
   return {};
 }

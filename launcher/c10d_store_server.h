@@ -67,9 +67,13 @@ class C10dStoreServer {
   std::vector<Waiter> waiters_;
   std::map<std::string, std::unique_ptr<Run>> runs_;
   std::function<void()> on_disconnect_;
+  EventLoop::TimerId tick_timer_ = 0;
+  EventLoop::Clock::time_point last_tick_;
 
   void accept_clients();
   void arm_keep_alive(uint64_t id);
+  void tick();
+  void check_stall(EventLoop::Clock::time_point now);
   void on_frame(uint64_t id, const nlohmann::json& msg);
   nlohmann::json handle(uint64_t id, const nlohmann::json& msg, bool& deferred);
   nlohmann::json handle_join(uint64_t id, const nlohmann::json& msg, bool& deferred);

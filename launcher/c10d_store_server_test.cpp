@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "c10d_socket.h"
 #include "c10d_store_client.h"
 #include "c10d_test_util.h"
@@ -210,4 +212,40 @@ TEST_F(StoreTest, ConnectRetriesUntilTheStoreAppearsThenGivesUpAtTimeout) {
   c.connect([] { FAIL() << "connected to nothing"; }, [&](const std::string& e) { failed = e; });
   ASSERT_TRUE(run_until(loop, [&] { return !failed.empty(); }));
   EXPECT_NE(failed.find("could not reach"), std::string::npos) << failed;
+}
+
+TEST_F(StoreTest, PeerThatNeverReadsIsHungUpOn) {
+  server.reset();
+  start(600000ms);  // so a keep-alive expulsion cannot be what closes it
+  auto good = client();
+  call(*good, {{"op", "set"}, {"key", "big"}, {"value", std::string(3000, 'x')}});
+  // 5000 requests for a 3 KB value, none of the answers read: far beyond
+  // the socket buffers and the 16-frame (64 KiB here) queue limit.
+  int lazy = raw_connect();
+  int so = 0;
+  socklen_t len = sizeof so;
+  ASSERT_TRUE(run_until(loop, [&] {
+    getsockopt(lazy, SOL_SOCKET, SO_ERROR, &so, &len);
+    return true;
+  }));
+  std::string reqs;
+  for (int i = 0; i < 5000; ++i) reqs += encode_frame({{"op", "get"}, {"key", "big"}, {"id", i}});
+  size_t sent = 0;
+  ASSERT_TRUE(run_until(loop, [&] {
+    ssize_t n = send(lazy, reqs.data() + sent, reqs.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) sent += static_cast<size_t>(n);
+    return sent == reqs.size() || (n < 0 && errno != EAGAIN);
+  }));
+  // Only now read: whatever got through, then the store's hang-up.
+  bool closed = false;
+  ASSERT_TRUE(run_until(loop, [&] {
+    char b[65536];
+    ssize_t n;
+    while ((n = recv(lazy, b, sizeof b, MSG_DONTWAIT)) > 0) {
+    }
+    closed = n == 0 || (n < 0 && errno != EAGAIN);
+    return closed;
+  }));
+  close(lazy);
+  EXPECT_EQ(call(*good, {{"op", "ping"}})["ok"], true);
 }

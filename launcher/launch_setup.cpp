@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <random>
 
-#include "log_layout.h"
 #include "nproc.h"
 #include "worker_command.h"
 
@@ -81,8 +79,8 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
 
   Environment base = env;
   if (needs_omp_default(env, nproc)) {
-    std::fputs(kOmpWarning, stderr);
     base["OMP_NUM_THREADS"] = "1";
+    agent.omp_defaulted = true;  // main warns once nothing can fail any more
   }
 
   agent.launch = c;

@@ -5,7 +5,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
+
+#include "text_util.h"
 
 static bool make_dirs(const std::string& path) {
   std::string::size_type pos = 0;
@@ -45,9 +48,19 @@ std::string make_run_log_dir(const std::string& log_dir, const std::string& run_
   std::string safe_id = run_id;
   for (auto& c : safe_id)
     if (c == '/') c = '_';
-  std::string run_dir = make_temp_dir(base + "/" + safe_id + "_XXXXXXXX");
+  std::string run_dir = make_temp_dir(base + "/" + safe_id + "_XXXXXX");
   if (run_dir.empty()) throw UsageError("--log-dir " + base + ": cannot write: " + strerror(errno));
   return run_dir;
+}
+
+void remove_if_no_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_directory(ec)) return;
+  }
+  if (!ec) fs::remove_all(dir, ec);
 }
 
 std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int attempt, int nproc) {
@@ -70,55 +83,10 @@ std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int atte
   return out;
 }
 
-static bool is_ident_char(char c, bool first) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (!first && c >= '0' && c <= '9');
-}
-
 std::string log_line_prefix(const std::string& tmpl, const std::string& role, int rank,
                             int local_rank) {
   if (tmpl.empty()) return "[" + role + std::to_string(local_rank) + "]:";
-  auto lookup = [&](const std::string& name, std::string& out) {
-    if (name == "role_name")
-      out = role;
-    else if (name == "rank")
-      out = std::to_string(rank);
-    else if (name == "local_rank")
-      out = std::to_string(local_rank);
-    else
-      return false;
-    return true;
-  };
-  std::string out;
-  for (size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] != '$' || i + 1 == tmpl.size()) {
-      out += tmpl[i];
-      continue;
-    }
-    if (tmpl[i + 1] == '$') {
-      out += '$';
-      ++i;
-      continue;
-    }
-    std::string name, value;
-    size_t end = i + 1;
-    if (tmpl[i + 1] == '{') {
-      auto close = tmpl.find('}', i + 2);
-      if (close != std::string::npos) {
-        name = tmpl.substr(i + 2, close - i - 2);
-        end = close + 1;
-      }
-    } else {
-      while (end < tmpl.size() && is_ident_char(tmpl[end], end == i + 1)) ++end;
-      name = tmpl.substr(i + 1, end - i - 1);
-    }
-    // safe_substitute leaves unknown placeholders as they are.
-    if (!name.empty() && lookup(name, value)) {
-      out += value;
-      i = end - 1;
-    } else {
-      out += '$';
-    }
-  }
-  return out;
+  return template_substitute(tmpl, {{"role_name", role},
+                                    {"rank", std::to_string(rank)},
+                                    {"local_rank", std::to_string(local_rank)}});
 }

@@ -21,6 +21,11 @@ struct RankLogPaths {
 std::string make_run_log_dir(const std::string& log_dir, const std::string& run_id,
                              const Environment& env);
 
+// Removes `dir` if it holds nothing but (empty) directories; keeps it when a
+// log or error file exists. For the default temp dir, so runs without logs
+// leave no litter behind.
+void remove_if_no_files(const std::string& dir);
+
 // Creates attempt_<attempt>/<local_rank>/ for every local rank.
 std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int attempt, int nproc);
 

@@ -71,3 +71,16 @@ TEST(LogLinePrefix, TemplateSubstitution) {
   // safe_substitute: unknown names and lone dollars stay; $$ is a dollar.
   EXPECT_EQ(log_line_prefix("${nope} $x $$ $", "r", 0, 0), "${nope} $x $ $");
 }
+
+TEST(LogLayout, RemoveIfNoFilesKeepsLogs) {
+  TempDir t;
+  std::string empty = make_run_log_dir(t.path + "/empty", "x", {});
+  make_attempt_dirs(empty, 0, 2);
+  remove_if_no_files(t.path + "/empty");
+  EXPECT_FALSE(is_dir(t.path + "/empty"));
+  std::string full = make_run_log_dir(t.path + "/full", "x", {});
+  auto paths = make_attempt_dirs(full, 0, 2);
+  fclose(fopen(paths[1].error_file.c_str(), "w"));
+  remove_if_no_files(t.path + "/full");
+  EXPECT_TRUE(is_dir(paths[1].dir));
+}

@@ -10,10 +10,14 @@
 #include "agent.h"
 #include "launch_setup.h"
 #include "log_layout.h"
+#include "worker_process.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
   signal(SIGPIPE, SIG_IGN);
+  // An inherited SIG_IGN for SIGCHLD would make the kernel reap workers
+  // before refrun could read their exit status.
+  signal(SIGCHLD, SIG_DFL);
   Environment env = current_environment();
   std::vector<std::string> args(argv + 1, argv + argc);
 
@@ -30,6 +34,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "refrun: error: %s\n", e.what());
     return 2;
   }
+
+  raise_open_file_limit();
 
   // Block the handled signals before any child exists; they arrive on a
   // signalfd the agent watches. Children unblock them before exec.
@@ -52,16 +58,21 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
+    bool log_dir_defaulted = config.launch.log_dir.empty();
+    std::string log_base;
     try {
       config.run_log_dir = make_run_log_dir(config.launch.log_dir, params.run_id, env);
+      log_base = config.run_log_dir.substr(0, config.run_log_dir.rfind('/'));
     } catch (const UsageError& e) {
       rdzv->shutdown();
       std::fprintf(stderr, "refrun: error: %s\n", e.what());
       return 2;
     }
+    if (config.omp_defaulted) std::fputs(kOmpWarning, stderr);
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
     guard.finish();
+    if (log_dir_defaulted) remove_if_no_files(log_base);
     return code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "refrun: error: %s\n", e.what());

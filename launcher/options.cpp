@@ -55,6 +55,59 @@ bool env_flag(const Environment& env, const std::string& name) {
   return !(v.empty() || v == "0" || v == "false" || v == "no");
 }
 
+struct KnownOption {
+  std::string name;       // "--nproc_per_node"
+  std::string canonical;  // "--nproc-per-node"
+  bool takes_value;
+};
+
+// argparse accepts any unambiguous prefix of a long option ("--redirect=3"
+// for --redirects); CLI11 does not, so prefixes are expanded up front. Only
+// refrun's own arguments are looked at: the scan stops at the script.
+std::vector<std::string> expand_abbreviations(const std::vector<std::string>& args,
+                                              const std::vector<KnownOption>& known) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--" || a.size() < 2 || a[0] != '-') break;  // the script starts here
+    if (a[1] != '-') {
+      out.push_back(a);
+      // -r/-t take a value, attached ("-r3") or next.
+      if ((a == "-r" || a == "-t") && i + 1 < args.size()) out.push_back(args[++i]);
+      continue;
+    }
+    auto eq = a.find('=');
+    std::string name = a.substr(0, eq);
+    const KnownOption* match = nullptr;
+    bool exact = false, ambiguous = false;
+    std::string candidates;
+    for (const KnownOption& k : known) {
+      if (k.name == name) {
+        match = &k;
+        exact = true;
+        break;
+      }
+      if (k.name.rfind(name, 0) != 0) continue;
+      if (match && match->canonical != k.canonical) ambiguous = true;
+      if (!match || match->canonical != k.canonical)
+        candidates += (candidates.empty() ? "" : ", ") + k.canonical;
+      match = &k;
+    }
+    if (!exact && ambiguous)
+      throw UsageError(name + ": ambiguous option (could be " + candidates + ")");
+    if (!match) {
+      out.push_back(a);  // unknown: CLI11 and the check after it report it
+      continue;
+    }
+    out.push_back(eq == std::string::npos ? match->name : match->name + a.substr(eq));
+    if (match->takes_value && eq == std::string::npos && i + 1 < args.size())
+      out.push_back(args[++i]);
+  }
+  out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
+  return out;
+}
+
 }  // namespace
 
 std::pair<int, int> parse_nnodes(const std::string& value) {
@@ -114,10 +167,19 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
     auto b = names.find("--");
     return names.substr(b, names.find(',', b) - b);
   };
+  std::vector<KnownOption> known;
+  auto remember = [&](const std::string& names, bool takes_value) {
+    for (const std::string& n : split(names, ','))
+      if (n.rfind("--", 0) == 0) known.push_back({n, long_name_of(names), takes_value});
+  };
   auto opt = [&](const std::string& names, const std::string& help) {
-    app.add_option(names, values[long_name_of(names)], help);
+    remember(names, true);
+    // argparse keeps the last of repeated options; so does refrun.
+    app.add_option(names, values[long_name_of(names)], help)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   };
   auto flag = [&](const std::string& names, const std::string& help) {
+    remember(names, false);
     app.add_flag(names, flags[long_name_of(names)], help);
   };
 
@@ -156,8 +218,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
   // CLI11 reads "--opt=" (empty value) as "take the next argument"; argparse
   // gives an empty value. A sentinel keeps the argparse meaning.
   static const std::string kEmpty = "\x01refrun-empty\x01";
+  known.push_back({"--help", "--help", false});
+  known.push_back({"--version", "--version", false});
+  std::vector<std::string> expanded = expand_abbreviations(args, known);
   std::vector<std::string> reversed;
-  for (auto it = args.rbegin(); it != args.rend(); ++it)
+  for (auto it = expanded.rbegin(); it != expanded.rend(); ++it)
     reversed.push_back(it->size() > 3 && it->rfind("--", 0) == 0 && it->back() == '=' ? *it + kEmpty
                                                                                       : *it);
   try {

@@ -224,3 +224,20 @@ TEST(Options, ShortFlagsAndAttachedValues) {
   EXPECT_EQ(c.tee.for_rank(0), 1);
   EXPECT_EQ(c.script, "pkg.mod");
 }
+
+TEST(Options, RepeatedOptionKeepsTheLast) {
+  LaunchConfig c =
+      parse({"--nproc-per-node=2", "--nproc_per_node", "3", "--no-python", "--no-python", "s"});
+  EXPECT_EQ(c.nproc_per_node, "3");
+  EXPECT_TRUE(c.no_python);
+}
+
+TEST(Options, UnambiguousPrefixesAsArgparse) {
+  LaunchConfig c = parse({"--redirect=3", "--nproc_per", "2", "--no-py", "s", "--redirect=1"});
+  EXPECT_EQ(c.redirects.for_rank(0), 3);
+  EXPECT_EQ(c.nproc_per_node, "2");
+  EXPECT_TRUE(c.no_python);
+  EXPECT_EQ(c.script_args, std::vector<std::string>{"--redirect=1"});  // the script's own
+  EXPECT_NE(usage_error({"--rdzv=x", "s"}).find("--rdzv: ambiguous option"), std::string::npos);
+  EXPECT_NE(usage_error({"--ma=x", "s"}).find("ambiguous"), std::string::npos);
+}

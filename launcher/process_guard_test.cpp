@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,8 @@ bool killed_by_signal(pid_t pid) {
 }  // namespace
 
 TEST(ProcessGuard, KillsRegisteredGroupsWhenItsOwnerVanishes) {
+  // The orphaned guard becomes our child, so we can reap it afterwards.
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
   pid_t sleeper = start_sleeper();
   // The owner is a forked copy of this test that registers and then dies
   // without saying bye, as refrun does when SIGKILLed.
@@ -48,6 +51,9 @@ TEST(ProcessGuard, KillsRegisteredGroupsWhenItsOwnerVanishes) {
   }
   waitpid(owner, nullptr, 0);
   EXPECT_TRUE(killed_by_signal(sleeper));
+  // The guard exits once it has killed the group.
+  for (int i = 0; i < 2000 && waitpid(-1, nullptr, WNOHANG) >= 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 TEST(ProcessGuard, LeavesGroupsAloneAfterACleanFinishOrRemove) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
@@ -78,7 +79,6 @@ void C10dRendezvous::next_round(int restart_count, Done done, Fail fail) {
   if (state_ == State::kDone) return post([fail] { fail("rendezvous is shut down"); });
   if (!lost_.empty()) return post([this, fail] { fail(lost_); });
   state_ = State::kJoining;
-  change_pending_ = false;
   if (client_->connected()) return join(restart_count, std::move(done), std::move(fail));
   client_->connect([this, restart_count, done, fail] { join(restart_count, done, fail); },
                    [this, fail](const std::string& why) {
@@ -88,6 +88,12 @@ void C10dRendezvous::next_round(int restart_count, Done done, Fail fail) {
 }
 
 void C10dRendezvous::join(int restart_count, Done done, Fail fail) {
+  // Remembered so a round that breaks before it is delivered can be joined
+  // again without the agent noticing; replies to older attempts are stale.
+  uint64_t gen = ++gen_;
+  restart_count_ = restart_count;
+  done_ = done;
+  fail_ = fail;
   json req = {{"op", "join"},
               {"run_id", params_.run_id},
               {"node", node_id_},
@@ -102,7 +108,8 @@ void C10dRendezvous::join(int restart_count, Done done, Fail fail) {
   auto limit = conf_.join_timeout + conf_.keep_alive_window() + conf_.read_timeout;
   client_->request(
       req, limit,
-      [this, done, fail](const json& r) {
+      [this, gen, done, fail](const json& r) {
+        if (gen != gen_) return;
         result_ = RendezvousResult{};
         result_.round = r.at("round").get<int>();
         result_.group_rank = r.at("group_rank").get<int>();
@@ -112,18 +119,20 @@ void C10dRendezvous::join(int restart_count, Done done, Fail fail) {
         result_.restart_count = r.at("restart_count").get<int>();
         result_.use_agent_store = false;
         state_ = State::kResolving;
-        resolve_master(done, fail);
+        resolve_master(gen, done, fail);
       },
-      [this, fail](const std::string& why) {
+      [this, gen, fail](const std::string& why) {
+        if (gen != gen_) return;
         state_ = State::kIdle;
         post([fail, why] { fail(why); });
       });
 }
 
-void C10dRendezvous::resolve_master(Done done, Fail fail) {
+void C10dRendezvous::resolve_master(uint64_t gen, Done done, Fail fail) {
   std::string key =
       "rdzv/" + params_.run_id + "/round/" + std::to_string(result_.round) + "/master";
-  auto failed = [this, fail](const std::string& why) {
+  auto failed = [this, gen, fail](const std::string& why) {
+    if (gen != gen_) return;
     state_ = State::kIdle;
     post([fail, why] { fail(why); });
   };
@@ -139,12 +148,16 @@ void C10dRendezvous::resolve_master(Done done, Fail fail) {
     json value = {{"addr", addr}, {"port", port}};
     client_->request(
         {{"op", "set"}, {"key", key}, {"value", value.dump()}}, conf_.read_timeout,
-        [this, done](const json&) { running(done); }, failed);
+        [this, gen, done](const json&) {
+          if (gen == gen_) running(done);
+        },
+        failed);
     return;
   }
   client_->request(
       {{"op", "wait"}, {"keys", {key}}}, conf_.read_timeout,
-      [this, key, done, failed](const json& r) {
+      [this, gen, key, done, failed](const json& r) {
+        if (gen != gen_) return;
         json value = json::parse(r.at("values").at(key).get<std::string>(), nullptr, false);
         if (value.is_discarded() || !value.contains("addr") || !value.contains("port"))
           return failed("rendezvous store holds a malformed master address under " + key);
@@ -157,21 +170,20 @@ void C10dRendezvous::resolve_master(Done done, Fail fail) {
 
 void C10dRendezvous::running(Done done) {
   state_ = State::kRunning;
+  done_ = nullptr;
+  fail_ = nullptr;
   RendezvousResult result = result_;
   post([done, result] { done(result); });
-  if (change_pending_) {
-    change_pending_ = false;
-    post([this] {
-      if (state_ == State::kRunning && on_change_) on_change_();
-    });
-  }
 }
 
 void C10dRendezvous::on_push(const json& msg) {
   if (msg.value("push", "") != "membership_change") return;
   if (msg.value("round", -1) != result_.round) return;
   if (state_ == State::kResolving) {
-    change_pending_ = true;
+    // The round broke before this agent got its master address (e.g. node
+    // rank 0 died before publishing it): join the next one instead.
+    state_ = State::kJoining;
+    join(std::max(restart_count_, result_.restart_count), done_, fail_);
     return;
   }
   if (state_ != State::kRunning) return;

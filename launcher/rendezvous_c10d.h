@@ -29,7 +29,8 @@ class C10dRendezvous : public Rendezvous {
 
  private:
   // kRunning: a round is done and workers run; membership changes are
-  // reported only then (or right after, if one arrived while resolving).
+  // reported only then. One arriving while resolving the master address
+  // means a fresh join instead.
   enum class State { kIdle, kJoining, kResolving, kRunning, kBarrier, kDone };
 
   EventLoop& loop_;
@@ -41,7 +42,10 @@ class C10dRendezvous : public Rendezvous {
   std::unique_ptr<C10dStoreClient> client_;
   State state_ = State::kIdle;
   RendezvousResult result_;
-  bool change_pending_ = false;
+  uint64_t gen_ = 0;  // join attempts; replies to older ones are ignored
+  int restart_count_ = 0;
+  Done done_;
+  Fail fail_;
   std::string lost_;
   std::function<void()> on_change_;
   EventLoop::TimerId close_timer_ = 0;
@@ -49,7 +53,7 @@ class C10dRendezvous : public Rendezvous {
 
   void post(std::function<void()> f);
   void join(int restart_count, Done done, Fail fail);
-  void resolve_master(Done done, Fail fail);
+  void resolve_master(uint64_t gen, Done done, Fail fail);
   void running(Done done);
   void on_push(const nlohmann::json& msg);
   void on_lost(const std::string& why);

@@ -212,6 +212,8 @@ TEST_F(C10dTest, DifferentRunIdsOnOneEndpointNeverMix) {
   Agent& a2 = add(params(2, 2, 4, "job1"));
   for (auto* x : {&a1, &b1, &a2}) x->next_round();
   ASSERT_TRUE(all_settled({&a1, &b1, &a2}));
+  ASSERT_TRUE(a1.result && a2.result && b1.result)
+      << a1.settled() << b1.settled() << a2.settled() << a1.error << b1.error << a2.error;
   EXPECT_EQ(a1.result->world_size, 8);
   EXPECT_EQ(a2.result->world_size, 8);
   EXPECT_EQ(b1.result->world_size, 2);
@@ -248,4 +250,69 @@ TEST_F(C10dTest, SixteenAgentsRendezvousQuickly) {
   std::printf(
       "16 agents rendezvoused in %lld ms\n",
       static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+}
+
+TEST_F(C10dTest, PortZeroHostsOnAnyFreePortForASingleAgent) {
+  auto p = params(1, 1);
+  p.endpoint = "127.0.0.1:0";
+  Agent& a = add(p);
+  EXPECT_TRUE(a.rdzv->is_host());
+  EXPECT_GT(a.rdzv->store_port(), 0);
+  a.next_round();
+  ASSERT_TRUE(all_settled({&a}));
+  ASSERT_TRUE(a.result) << a.error;
+  EXPECT_EQ(a.result->world_size, 4);
+}
+
+TEST_F(C10dTest, IsHostForcesTheChoice) {
+  auto p = params(1, 2);
+  Agent& host = add(p);
+  ASSERT_TRUE(host.rdzv->is_host());
+  p.conf["is_host"] = "1";
+  try {
+    add(p);
+    FAIL() << "two hosts on one port";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("already in use"), std::string::npos) << e.what();
+  }
+  p.conf["is_host"] = "0";
+  p.endpoint = "127.0.0.1:0";
+  EXPECT_THROW(add(p), std::runtime_error);  // a client cannot find port 0
+}
+
+TEST_F(C10dTest, RankZeroDyingBeforePublishingTheMasterMeansAFreshRound) {
+  Agent& host = add(params(1, 2));  // hosts the store; joins later
+  // A bare client joins first (so it gets node rank 0), then dies without
+  // publishing MASTER_ADDR/PORT.
+  C10dClientOptions o;
+  o.host = "127.0.0.1";
+  o.port = host.rdzv->store_port();
+  C10dStoreClient ghost(loop, o);
+  bool connected = false;
+  ghost.connect([&] { connected = true; }, [](const std::string& e) { FAIL() << e; });
+  ASSERT_TRUE(run_until(loop, [&] { return connected; }));
+  nlohmann::json ghost_round;
+  ghost.request(
+      {{"op", "join"},
+       {"run_id", "job"},
+       {"node", "ghost"},
+       {"nproc", 4},
+       {"restart_count", 0},
+       {"min", 1},
+       {"max", 2},
+       {"last_call_ms", 200},
+       {"join_timeout_ms", 10000}},
+      0ms, [&](const nlohmann::json& r) { ghost_round = r; },
+      [](const std::string& e) { FAIL() << e; });
+  host.next_round();
+  ASSERT_TRUE(run_until(loop, [&] { return !ghost_round.is_null(); }));
+  EXPECT_EQ(ghost_round["group_rank"], 0);
+  EXPECT_FALSE(host.settled());  // waiting for the ghost's master address
+  ghost.close();
+  ASSERT_TRUE(all_settled({&host}));
+  ASSERT_TRUE(host.result) << host.error;
+  EXPECT_EQ(host.result->round, 1);
+  EXPECT_EQ(host.result->group_world_size, 1);
+  EXPECT_EQ(host.result->world_size, 4);
+  EXPECT_EQ(host.changes, 0);  // the agent never saw the broken round
 }

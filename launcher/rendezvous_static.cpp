@@ -55,6 +55,10 @@ class StaticRendezvous : public Rendezvous {
       if (!p.endpoint.empty()) {
         auto colon = p.endpoint.rfind(':');
         result_.master_addr = p.endpoint.substr(0, colon);
+        // "[::1]:29500": the brackets belong to the endpoint, not the address.
+        if (result_.master_addr.size() > 2 && result_.master_addr.front() == '[' &&
+            result_.master_addr.back() == ']')
+          result_.master_addr = result_.master_addr.substr(1, result_.master_addr.size() - 2);
         if (colon != std::string::npos) {
           try {
             result_.master_port = std::stoi(p.endpoint.substr(colon + 1));

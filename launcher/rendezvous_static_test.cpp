@@ -57,6 +57,17 @@ TEST(StaticRendezvous, EndpointOverridesMaster) {
   EXPECT_EQ(res.master_port, 4321);
 }
 
+TEST(StaticRendezvous, Ipv6Endpoint) {
+  EventLoop loop;
+  RendezvousParams p;
+  p.backend = "static";
+  p.endpoint = "[::1]:4321";
+  auto r = create_rendezvous(loop, p);
+  RendezvousResult res = one_round(*r, loop, 0);
+  EXPECT_EQ(res.master_addr, "::1");
+  EXPECT_EQ(res.master_port, 4321);
+}
+
 TEST(StaticRendezvous, StandaloneUsesLocalhostAndAFreePort) {
   EventLoop loop;
   RendezvousParams p;

@@ -10,3 +10,8 @@ std::vector<std::string> split(const std::string& s, char sep);
 bool parse_int(const std::string& s, int& out);
 // Whole-string decimal number; false on anything else.
 bool parse_double(const std::string& s, double& out);
+
+// Python's string.Template(text).safe_substitute(values): $name and ${name}
+// are replaced when known and left as they are otherwise; $$ is a dollar.
+std::string template_substitute(const std::string& text,
+                                const std::vector<std::pair<std::string, std::string>>& values);

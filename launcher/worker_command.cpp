@@ -25,17 +25,6 @@ std::string python_executable(const Environment& env) {
   return found;
 }
 
-static std::string substitute_local_rank(const std::string& arg, int local_rank) {
-  static const std::string kToken = "${local_rank}";
-  std::string out = arg;
-  for (auto pos = out.find(kToken); pos != std::string::npos; pos = out.find(kToken, pos)) {
-    std::string value = std::to_string(local_rank);
-    out.replace(pos, kToken.size(), value);
-    pos += value.size();
-  }
-  return out;
-}
-
 std::vector<std::string> worker_argv(const LaunchConfig& c, const std::string& program,
                                      int local_rank) {
   // argv[0] is the script as the user wrote it; `program` is what gets exec'd.
@@ -52,7 +41,11 @@ std::vector<std::string> worker_argv(const LaunchConfig& c, const std::string& p
     if (c.module) argv.push_back("-m");
     argv.push_back(c.script);
   }
-  for (const std::string& a : c.script_args) argv.push_back(substitute_local_rank(a, local_rank));
+  argv.insert(argv.end(), c.script_args.begin(), c.script_args.end());
+  // Upstream's macros.substitute: string.Template over every argument.
+  std::vector<std::pair<std::string, std::string>> values{
+      {"local_rank", std::to_string(local_rank)}};
+  for (size_t i = 1; i < argv.size(); ++i) argv[i] = template_substitute(argv[i], values);
   return argv;
 }
 

@@ -53,3 +53,12 @@ TEST(WorkerCommand, FindInPath) {
   EXPECT_EQ(find_in_path("/bin/sh", {}), "/bin/sh");
   EXPECT_EQ(find_in_path("no-such-command-xyz", {{"PATH", "/bin"}}), "");
 }
+
+TEST(WorkerCommand, LocalRankSubstitutionIsPythonTemplate) {
+  LaunchConfig c;
+  c.no_python = true;
+  c.script = "run.sh";
+  c.script_args = {"$local_rank", "a$${local_rank}", "${other}", "$", "cost$5"};
+  EXPECT_EQ(worker_argv(c, "/abs/run.sh", 3),
+            (Argv{"run.sh", "3", "a${local_rank}", "${other}", "$", "cost$5"}));
+}

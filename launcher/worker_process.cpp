@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,26 @@
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
+
+namespace {
+bool g_limit_raised = false;
+rlimit g_original_nofile{};
+}  // namespace
+
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  rlimit raised = lim;
+  raised.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+    g_original_nofile = lim;
+    g_limit_raised = true;
+  }
+}
+
+void kill_group(pid_t pgid, int signo) {
+  if (pgid > 1) kill(-pgid, signo);
+}
 
 int pidfd_open_compat(pid_t pid) {
   return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
@@ -32,6 +53,7 @@ int pidfd_open_compat(pid_t pid) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (g_limit_raised) setrlimit(RLIMIT_NOFILE, &g_original_nofile);
   if (stdio.out >= 0 && dup2(stdio.out, 1) < 0) _exit(127);
   if (stdio.err >= 0 && dup2(stdio.err, 2) < 0) _exit(127);
   execve(path, argv, envp);

@@ -29,3 +29,12 @@ SpawnedProcess spawn_process(const std::string& path, const std::vector<std::str
 bool reap_process(const SpawnedProcess& p, int& exitcode, bool block = true);
 
 int pidfd_open_compat(pid_t pid);
+
+// kill(-pgid, signo), refusing pgid <= 1: kill(-1) would signal every
+// process refrun may signal, a disaster for a launcher often run as root.
+void kill_group(pid_t pgid, int signo);
+
+// Tee'd streams, log files and pidfds need several descriptors per worker:
+// raises refrun's soft RLIMIT_NOFILE to the hard limit. Workers get the
+// original limit back before exec.
+void raise_open_file_limit();

@@ -84,8 +84,9 @@ class Supervision : public ::testing::Test {
 };
 
 TEST_F(Supervision, OrphanIsReportedThenKilled) {
-  RunOutput r = launchcheck({"--profile", kFake + "profile.json", "--keep-artifacts", dir_ + "/art", kFake + "orphan.json"},
-                      dir_);
+  RunOutput r = launchcheck({"--profile", kFake + "profile.json", "--keep-artifacts", dir_ + "/art",
+                             kFake + "orphan.json"},
+                            dir_);
   ASSERT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("check no survivors"), std::string::npos) << r.out;
   ASSERT_TRUE(r.report.is_object()) << r.out;
@@ -99,8 +100,9 @@ TEST_F(Supervision, OrphanIsReportedThenKilled) {
 }
 
 TEST_F(Supervision, TimeoutKillsEverythingAndFails) {
-  RunOutput r = launchcheck({"--profile", kFake + "profile.json", "--keep-artifacts", dir_ + "/art", kFake + "timeout.json"},
-                      dir_);
+  RunOutput r = launchcheck({"--profile", kFake + "profile.json", "--keep-artifacts", dir_ + "/art",
+                             kFake + "timeout.json"},
+                            dir_);
   ASSERT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("check timeout"), std::string::npos) << r.out;
   std::string art = r.report["results"][0]["artifacts"];
@@ -115,7 +117,8 @@ TEST_F(Supervision, MissingCapabilityIsSkippedWith77) {
 }
 
 TEST_F(Supervision, MissingLauncherIsSkipped) {
-  std::ofstream(dir_ + "/p.json") << R"({"name": "ghost", "command": ["/nonexistent/launcher"], "capabilities": ["fake"]})";
+  std::ofstream(dir_ + "/p.json")
+      << R"({"name": "ghost", "command": ["/nonexistent/launcher"], "capabilities": ["fake"]})";
   RunOutput r = launchcheck({"--profile", dir_ + "/p.json", kFake + "orphan.json"}, dir_);
   EXPECT_EQ(r.code, 77) << r.out;
   EXPECT_NE(r.out.find("is not installed"), std::string::npos) << r.out;
@@ -132,8 +135,9 @@ TEST_F(Supervision, BadProfileIsOneLineAndExit2) {
 // the guard kills the workers, even though they sit in sessions of their own.
 TEST_F(Supervision, NothingOutlivesASigkilledRunner) {
   std::string art = dir_ + "/art";
-  std::vector<std::string> args = {LAUNCHCHECK_BIN, "run", "--profile", kFake + "profile.json",
-                                   "--keep-artifacts", art, kFake + "detached.json"};
+  std::vector<std::string> args = {
+      LAUNCHCHECK_BIN,        "run", "--profile", kFake + "profile.json", "--keep-artifacts", art,
+      kFake + "detached.json"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -159,7 +163,8 @@ TEST_F(Supervision, NothingOutlivesASigkilledRunner) {
   ASSERT_EQ(starts.size(), 2u) << "the workers never started";
   for (auto& e : starts) {
     EXPECT_NE(e.pgid, getpgrp());
-    EXPECT_TRUE(gone_within(e.pid, std::chrono::seconds(10))) << "worker " << e.pid << " survived the runner";
+    EXPECT_TRUE(gone_within(e.pid, std::chrono::seconds(10)))
+        << "worker " << e.pid << " survived the runner";
     if (alive(e.pid)) kill(e.pid, SIGKILL);
   }
 }

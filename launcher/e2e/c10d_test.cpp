@@ -261,7 +261,13 @@ TEST_F(C10dE2E, StoppedAgentIsDroppedAndExitsClearlyWhenContinued) {
   Refrun& b = start(args, w);
   Refrun& stopped = start(args, w);
   ASSERT_TRUE(wait_for([&] { return ranks(0, 6).size() == 6; }));
+  auto t0 = std::chrono::steady_clock::now();
   kill(stopped.pid, SIGSTOP);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 4).size() == 4; }));
+  std::printf("stopped agent noticed, survivors restarted after %lld ms (window 300 ms)\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - t0)
+                                         .count()));
   // Noticed within the keep-alive window (0.3 s); the others finish at world 4.
   EXPECT_EQ(wait_exit(host), 0) << log_of(host);
   EXPECT_EQ(wait_exit(b), 0) << log_of(b);
@@ -269,6 +275,29 @@ TEST_F(C10dE2E, StoppedAgentIsDroppedAndExitsClearlyWhenContinued) {
   kill(stopped.pid, SIGCONT);
   EXPECT_EQ(wait_exit(stopped), 1);
   EXPECT_NE(log_of(stopped).find("removed this agent"), std::string::npos) << log_of(stopped);
+}
+
+TEST_F(C10dE2E, StoppedStoreHostFailsTheOthersWithinTheirWindow) {
+  std::string w = script("while :; do sleep 0.05; done");
+  std::vector<std::string> args = {
+      "--nnodes=2", "--nproc-per-node=2", "--rdzv-id=stophost",
+      "--rdzv-conf=join_timeout=1,keep_alive_interval=0.1,keep_alive_max_attempt=3"};
+  Refrun& host = start(args, w);
+  wait_listening();
+  Refrun& b = start(args, w);
+  ASSERT_TRUE(wait_for([&] { return ranks(0, 4).size() == 4; }));
+  auto t0 = std::chrono::steady_clock::now();
+  kill(host.pid, SIGSTOP);
+  EXPECT_EQ(wait_exit(b, 10s), 1);
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  EXPECT_NE(log_of(b).find("stopped answering"), std::string::npos) << log_of(b);
+  std::printf("stopped store host noticed and agent exited after %lld ms (window 300 ms)\n",
+              static_cast<long long>(ms.count()));
+  // Continued, the host finds itself alone, short of MIN: join_timeout ends it.
+  kill(host.pid, SIGCONT);
+  EXPECT_EQ(wait_exit(host, 10s), 1);
+  EXPECT_NE(log_of(host).find("timed out"), std::string::npos) << log_of(host);
 }
 
 TEST_F(C10dE2E, LateJoinerRestartsTheJobWithBiggerMembership) {

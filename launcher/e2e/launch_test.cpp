@@ -319,3 +319,27 @@ TEST(RefrunLaunch, HelpAndVersion) {
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("refrun ", 0), 0u);
 }
+
+TEST(RefrunLaunch, GpuCountOverrideAndVirtualLocalRank) {
+  ScratchDir dir;
+  auto r = run_refrun(
+      {"--nproc-per-node=gpu", "--virtual-local-rank", "--no-python", e2e_script("record_env.sh")},
+      {{"OUT_DIR", dir.path()}, {"REFRUN_GPU_COUNT", "2"}, {"CUDA_VISIBLE_DEVICES", "4,5"}},
+      dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(file_exists(dir / "2"));
+  auto env1 = parse_env_file(dir / "env_1");
+  EXPECT_EQ(env1["LOCAL_RANK"], "0");
+  EXPECT_EQ(env1["RANK"], "1");
+  EXPECT_EQ(env1["CUDA_VISIBLE_DEVICES"], "5");
+  EXPECT_EQ(parse_env_file(dir / "env_0")["CUDA_VISIBLE_DEVICES"], "4");
+}
+
+TEST(RefrunLaunch, NoGpuIsAUsageError) {
+  ScratchDir dir;
+  auto r = run_refrun({"--nproc-per-node=gpu", "--no-python", e2e_script("record_env.sh")},
+                      {{"OUT_DIR", dir.path()}, {"REFRUN_GPU_COUNT", "0"}}, dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--nproc-per-node gpu"), std::string::npos) << r.err;
+  EXPECT_FALSE(file_exists(dir / "0"));
+}

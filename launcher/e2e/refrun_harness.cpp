@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,16 @@
 #include <thread>
 
 extern char** environ;
+
+namespace {
+const bool kSubreaper = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+}  // namespace
+
+void reap_orphans() {
+  (void)kSubreaper;
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+}
 
 std::string e2e_script(const std::string& name) {
   return std::string(TEST_SOURCE_DIR) + "/" + name;

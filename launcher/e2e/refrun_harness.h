@@ -9,7 +9,13 @@
 #include <string>
 #include <vector>
 
-std::string e2e_script(const std::string& name);  // path of launcher/e2e/<name>
+std::string e2e_script(const std::string& name);
+
+// The test process is a child subreaper (set up at start-up), so workers
+// orphaned by a SIGKILLed refrun become its children instead of init's (which
+// may never reap them in a container). Reaps every exited child; call only
+// after the test's RefrunProcess has been waited for.
+void reap_orphans();  // path of launcher/e2e/<name>
 
 // A fresh directory under $TMPDIR, removed when the object dies.
 class ScratchDir {

@@ -34,6 +34,7 @@ void expect_all_gone(const std::vector<pid_t>& pids) {
     EXPECT_TRUE(gone) << "pid " << p << " outlived refrun";
     if (!gone) kill(p, SIGKILL);
   }
+  reap_orphans();
 }
 
 }  // namespace
@@ -94,5 +95,17 @@ TEST(RefrunSignals, FailureStopsTheOthersAndTheirChildren) {
   EXPECT_EQ(p.wait(), 1);
   EXPECT_NE(p.err().find("exitcode  : -9"), std::string::npos) << p.err();
   EXPECT_NE(p.err().find("Signal 9 (SIGKILL) received by PID"), std::string::npos);
+  expect_all_gone(pids);
+}
+
+TEST(RefrunSignals, SignalsToHandleChoosesTheSignals) {
+  ScratchDir dir;
+  RefrunProcess p(
+      {"--nproc-per-node=1", "--signals-to-handle=USR1", "--no-python", e2e_script("trap_term.sh")},
+      {{"OUT_DIR", dir.path()}}, dir.path());
+  auto pids = started_pids(dir, 1);
+  kill(p.pid(), SIGUSR1);  // forwarded: the shell worker dies of it
+  EXPECT_EQ(p.wait(), 128 + SIGUSR1);
+  EXPECT_NE(p.err().find("received SIGUSR1"), std::string::npos) << p.err();
   expect_all_gone(pids);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# What a launcher project's CI calls: build launchcheck (with its fixtures and
+# refrun), run the conformance suite against PROFILE_FILE, write JUnit XML.
+#
+#   ci/run-suite.sh PROFILE_FILE [PATH...]
+#
+# PATH defaults to the shipped scenarios/. Environment:
+#   LAUNCHCHECK_BUILD_DIR  build folder (default: build/ in the checkout)
+#   LAUNCHCHECK_JUNIT      JUnit output (default: launchcheck-junit.xml)
+#   LAUNCHCHECK_JSON       JSON report (default: launchcheck-report.json)
+#   LAUNCHCHECK_ARTIFACTS  keep every run's directory here (default: only failures, under $TMPDIR)
+#   LAUNCHCHECK_JOBS       scenarios at once (default: nproc)
+#   LAUNCHCHECK_ARGS       extra arguments for `launchcheck run` (e.g. --filter 'signals/*')
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 1 ]; then
+  echo "usage: ci/run-suite.sh PROFILE_FILE [PATH...]" >&2
+  exit 2
+fi
+profile=$1
+shift
+if [ ! -f "$profile" ] && [ ! -f "$root/harness/profiles/$profile.json" ]; then
+  echo "run-suite: no profile file $profile" >&2
+  exit 2
+fi
+paths=("$@")
+[ ${#paths[@]} -eq 0 ] && paths=("$root/scenarios")
+
+build=${LAUNCHCHECK_BUILD_DIR:-$root/build}
+"$root/scripts/install-deps.sh"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$(nproc)"
+
+args=(run --profile "$profile" -j "${LAUNCHCHECK_JOBS:-$(nproc)}"
+      --junit "${LAUNCHCHECK_JUNIT:-launchcheck-junit.xml}"
+      --json "${LAUNCHCHECK_JSON:-launchcheck-report.json}")
+[ -n "${LAUNCHCHECK_ARTIFACTS:-}" ] && args+=(--keep-artifacts "$LAUNCHCHECK_ARTIFACTS")
+# shellcheck disable=SC2206 # word splitting of the extra arguments is wanted
+[ -n "${LAUNCHCHECK_ARGS:-}" ] && args+=($LAUNCHCHECK_ARGS)
+
+set +e
+"$build/bin/launchcheck" "${args[@]}" "${paths[@]}"
+rc=$?
+set -e
+if [ $rc -eq 77 ]; then
+  echo "run-suite: every scenario was skipped (missing launcher or capabilities)" >&2
+  exit 0
+fi
+exit $rc
