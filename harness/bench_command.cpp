@@ -32,8 +32,13 @@ std::string utc_now() {
 std::string machine() {
   utsname u{};
   uname(&u);
+  // The load says how much the other users of a shared machine disturbed us.
+  double load[3] = {0, 0, 0};
+  getloadavg(load, 3);
+  char buf[64];
+  snprintf(buf, sizeof buf, ", load average %.1f at start", load[0]);
   return std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs, " + u.sysname + " " + u.release +
-         " " + u.machine;
+         " " + u.machine + buf;
 }
 
 // First line of `launcher --version` when it succeeds (torchrun 1.13 has no

@@ -50,7 +50,11 @@ long parse_number(std::string_view s, size_t digits) {
 void TeeLineCounter::judge(const char* begin, const char* end) {
   std::string_view line(begin, end - begin);
   size_t at = line.find("LCLINE ");
-  if (at == std::string_view::npos) return;
+  if (at == std::string_view::npos) {
+    // The tail of a line broken before or inside its "LCLINE " marker.
+    if (line.find("xxxxxxxx") != std::string_view::npos) ++split_;
+    return;
+  }
   std::string_view rest = line.substr(at + 7);
   // stdout r<rank> <6 digits> <64 x's>, nothing after.
   constexpr std::string_view kStream = "stdout r";

@@ -20,7 +20,8 @@ class TeeLineCounter {
   int64_t intact() const { return intact_; }
   // Lines that should have arrived whole and did not.
   int64_t lost() const { return int64_t(ranks_) * lines_ - intact_; }
-  // Lines holding "LCLINE" that are not one whole fixture line.
+  // Console lines holding part of a fixture line ("LCLINE", or a run of x's)
+  // that are not one whole fixture line.
   int64_t split() const { return split_; }
   int64_t duplicates() const { return duplicates_; }
 

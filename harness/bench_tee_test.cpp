@@ -37,9 +37,21 @@ TEST(TeeLineCounter, InterleavedHalvesAreSplitAndLost) {
   std::string mixed = a.substr(0, 40) + b + a.substr(40);
   c.feed(mixed.data(), mixed.size());
   c.finish();
-  // Both lines are broken: one console line holds both starts, the other a tail.
+  // Both lines are broken: one console line holds both starts, the other
+  // a's tail of x's; both are split.
   EXPECT_EQ(c.intact(), 0);
   EXPECT_EQ(c.lost(), 2);
+  EXPECT_EQ(c.split(), 2);
+}
+
+TEST(TeeLineCounter, ALineBrokenInsideItsMarkerCountsAsSplit) {
+  TeeLineCounter c(1, 1);
+  std::string l = fixture_line("", 0, 0);
+  std::string broken = "[default0]:" + l.substr(0, 3) + "\n[default0]:" + l.substr(3);
+  c.feed(broken.data(), broken.size());
+  c.finish();
+  EXPECT_EQ(c.intact(), 0);
+  EXPECT_EQ(c.lost(), 1);
   EXPECT_EQ(c.split(), 1);
 }
 
