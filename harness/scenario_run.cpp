@@ -693,6 +693,10 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   r.file = s.file;
   r.profile = p.name;
   std::string self = opt.self.empty() ? "launchcheck" : opt.self;
+  // build/bin/launchcheck finds build/ by itself; say so only when it differs.
+  if (!opt.self.empty() &&
+      fs::path(opt.self).parent_path().parent_path() != fs::path(opt.build_dir))
+    self += " --build-dir " + shell_quote(opt.build_dir);
   r.reproduce.push_back(self + " run --profile " + shell_quote(p.file) + " " +
                         shell_quote(fs::absolute(s.file).lexically_normal().string()));
   auto elapsed = [&] {
