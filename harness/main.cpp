@@ -1,5 +1,6 @@
 // launchcheck: runs conformance scenarios against a torchrun-compatible
-// launcher and judges what really happened. Subcommands: run, list, validate, bench.
+// launcher and judges what really happened. Subcommands: run, matrix, list,
+// validate, bench.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -260,8 +261,10 @@ int main(int argc, char** argv) {
   bench->add_option("--case", bench_opt.cases,
                     "only cases whose name matches this glob, repeatable");
   bench->add_option("--runs", bench_opt.runs, "measured runs per case and launcher")
+      ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   bench->add_option("--warmup", bench_opt.warmup, "unmeasured runs first")
+      ->capture_default_str()
       ->check(CLI::Range(0, 100));
   bench->add_option("--json", bench_opt.json, "write the JSON report here");
   bench->add_option("--markdown", bench_opt.markdown, "write the Markdown table here");
