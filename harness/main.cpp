@@ -1,5 +1,6 @@
 // launchcheck: runs conformance scenarios against a torchrun-compatible
-// launcher and judges what really happened. Subcommands: run, list, validate.
+// launcher and judges what really happened. Subcommands: run, matrix, list,
+// validate, bench.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "bench_command.h"
 #include "report.h"
 #include "suite.h"
 
@@ -249,6 +251,27 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "parse and check scenarios without running");
   add_common(validate);
 
+  CLI::App* bench =
+      app.add_subcommand("bench", "time launchers against each other (BENCHMARKS.md)");
+  BenchOptions bench_opt;
+  bench
+      ->add_option("--profile", bench_opt.profiles,
+                   "profile NAME or FILE, repeatable; the first is the baseline")
+      ->default_str("refrun torchrun-py311fix");
+  bench->add_option("--case", bench_opt.cases,
+                    "only cases whose name matches this glob, repeatable");
+  bench->add_option("--runs", bench_opt.runs, "measured runs per case and launcher")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  bench->add_option("--warmup", bench_opt.warmup, "unmeasured runs first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
+  bench->add_option("--json", bench_opt.json, "write the JSON report here");
+  bench->add_option("--markdown", bench_opt.markdown, "write the Markdown table here");
+  bench->add_option("--plot", bench_opt.plot,
+                    "write an SVG of latency vs workers and vs agents here");
+  bench->add_flag("--quick", bench_opt.quick, "tiny sizes, for smoke tests");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -268,6 +291,14 @@ int main(int argc, char** argv) {
                         build_dir);
     if (*list) return cmd_list(common);
     if (*validate) return cmd_validate(common);
+    if (*bench) {
+      if (bench_opt.profiles.empty()) bench_opt.profiles = {"refrun", "torchrun-py311fix"};
+      bench_opt.build_dir = build_dir;
+      bench_opt.profiles_dir = profiles_dir;
+      for (int i = 0; i < argc; ++i)
+        bench_opt.command_line += (i ? " " : "") + std::string(argv[i]);
+      return cmd_bench(bench_opt);
+    }
   } catch (const std::exception& e) {
     std::cerr << "launchcheck: " << e.what() << "\n";
     return kExitBadInput;

@@ -31,6 +31,7 @@ class OutputPump {
   int console_fd_;
   std::string prefix_;
   std::string partial_;  // bytes after the last newline seen
+  std::string out_;      // the console batch being built, kept to reuse its buffer
   void on_readable();
   bool read_once();  // false on EAGAIN or EOF
   void emit(const char* data, size_t len);

@@ -1,0 +1,69 @@
+"""Checks the reports of `launchcheck bench --quick --runs 1 --profile refrun`:
+every case present, every declared metric measured, numbers sensible.
+Usage: bench_smoke_check.py BENCH.json BENCH.md BENCH.svg"""
+import json
+import sys
+import xml.dom.minidom
+
+CASES = ["trivial-2", "trivial-4", "failure", "sigterm", "restart", "idle", "tee", "rendezvous-2"]
+# Counts that must be zero; everything else is a duration, size or rate > 0,
+# except CPU while idle, which may round to 0.
+ZERO = {"lines_lost", "lines_split"}
+NON_NEGATIVE = {"idle_cpu_ms"}
+
+problems = []
+doc = json.load(open(sys.argv[1]))
+names = [c["name"] for c in doc["cases"]]
+if names != CASES:
+    problems.append(f"cases {names}, expected {CASES}")
+if doc["runs"] != 1 or [p["name"] for p in doc["profiles"]] != ["refrun"]:
+    problems.append(f"runs/profiles wrong: {doc['runs']} {doc['profiles']}")
+for c in doc["cases"]:
+    if len(c["results"]) != 1:
+        problems.append(f"{c['name']}: {len(c['results'])} results")
+        continue
+    r = c["results"][0]
+    if r["status"] != "ok":
+        problems.append(f"{c['name']}: {r['status']}: {r.get('reason')}")
+        continue
+    if not c["metrics"]:
+        problems.append(f"{c['name']}: no metrics declared")
+    for m in c["metrics"]:
+        name = m["name"]
+        values = r["samples"].get(name)
+        if not values or len(values) != 1 or not all(isinstance(v, (int, float)) for v in values):
+            problems.append(f"{c['name']}: {name}: samples {values}")
+            continue
+        s = r["stats"][name]
+        if not s["min"] <= s["median"] <= s["max"] or s["count"] != 1:
+            problems.append(f"{c['name']}: {name}: stats {s}")
+        v = values[0]
+        if name in ZERO:
+            ok = v == 0
+        elif name in NON_NEGATIVE:
+            ok = v >= 0
+        else:
+            ok = v > 0
+        if not ok:
+            problems.append(f"{c['name']}: {name} = {v}")
+
+table = open(sys.argv[2]).read()
+for name in CASES:
+    if f"| {name} |" not in table:
+        problems.append(f"markdown: no row for {name}")
+
+svg = xml.dom.minidom.parse(sys.argv[3])
+if svg.documentElement.tagName != "svg":
+    problems.append("svg: root is not <svg>")
+circles = svg.getElementsByTagName("circle")
+if len(circles) != 3:  # trivial-2, trivial-4, rendezvous-2 for one profile
+    problems.append(f"svg: {len(circles)} data points, expected 3")
+for el in circles:
+    for attr in ("cx", "cy"):
+        v = float(el.getAttribute(attr))
+        if not 0 <= v <= 960:
+            problems.append(f"svg: {attr}={v} outside the canvas")
+
+for p in problems:
+    print("bench_smoke:", p, file=sys.stderr)
+sys.exit(1 if problems else 0)
