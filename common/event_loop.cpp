@@ -1,4 +1,4 @@
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 #include <unistd.h>
 
@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+
+namespace common {
 
 EventLoop::EventLoop() : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
   if (epoll_fd_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + strerror(errno));
@@ -87,3 +89,5 @@ void EventLoop::run() {
     fire_due_timers();
   }
 }
+
+}  // namespace common

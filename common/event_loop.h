@@ -1,6 +1,6 @@
 // A single-threaded epoll loop: file descriptors and one-shot timers. Every
-// wait in refrun (worker exits via pidfd, signals via signalfd, pipes,
-// sockets, deadlines) goes through one of these, so refrun never polls.
+// wait of its owner (process exits via pidfd, signals via signalfd, pipes,
+// sockets, deadlines) goes through one of these, so nothing polls.
 #pragma once
 
 #include <sys/epoll.h>
@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+
+namespace common {
 
 class EventLoop {
  public:
@@ -53,3 +55,5 @@ class EventLoop {
   void fire_due_timers();
   int next_timeout_ms() const;
 };
+
+}  // namespace common

@@ -1,9 +1,11 @@
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <vector>
+
+using common::EventLoop;
 
 TEST(EventLoop, TimersFireInOrderAndCancelWorks) {
   EventLoop loop;

@@ -1,8 +1,10 @@
-#include "text_util.h"
+#include "common/text.h"
 
 #include <gtest/gtest.h>
 
-TEST(TextUtil, ParseIntIsWholeString) {
+namespace common {
+
+TEST(Text, ParseIntIsWholeString) {
   int v = 0;
   EXPECT_TRUE(parse_int("42", v));
   EXPECT_EQ(v, 42);
@@ -14,7 +16,7 @@ TEST(TextUtil, ParseIntIsWholeString) {
     EXPECT_FALSE(parse_int(bad, v)) << bad;
 }
 
-TEST(TextUtil, ParseDouble) {
+TEST(Text, ParseDouble) {
   double d = 0;
   EXPECT_TRUE(parse_double("0.25", d));
   EXPECT_EQ(d, 0.25);
@@ -23,9 +25,11 @@ TEST(TextUtil, ParseDouble) {
   EXPECT_FALSE(parse_double("", d));
 }
 
-TEST(TextUtil, SplitAndTrim) {
+TEST(Text, SplitAndTrim) {
   EXPECT_EQ(split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
   EXPECT_EQ(split("", ','), std::vector<std::string>{""});
   EXPECT_EQ(trim("  x y \n"), "x y");
   EXPECT_EQ(trim(" \t"), "");
 }
+
+}  // namespace common

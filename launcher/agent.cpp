@@ -37,7 +37,7 @@ std::vector<std::string> to_envp(const Environment& env) {
 
 }  // namespace
 
-Agent::Agent(EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config)
+Agent::Agent(common::EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config)
     : loop_(loop), rdzv_(rdzv), guard_(guard), cfg_(std::move(config)) {}
 
 Agent::~Agent() {
@@ -190,7 +190,7 @@ void Agent::begin_stop(StopReason reason, int signo) {
     on_group_stopped();
     return;
   }
-  auto grace = std::chrono::duration_cast<EventLoop::Clock::duration>(
+  auto grace = std::chrono::duration_cast<common::EventLoop::Clock::duration>(
       std::chrono::duration<double>(cfg_.launch.stop_timeout));
   grace_timer_ = loop_.add_timer(grace, [this] {
     grace_timer_ = 0;

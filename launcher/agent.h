@@ -1,7 +1,7 @@
 // The agent: torchelastic's state machine for one node's worker group.
 //   INIT -> RENDEZVOUS -> RUNNING -> STOPPING -> {RENDEZVOUS again | FAILED}
 //                                 \-> SUCCEEDED (exit barrier) -> done
-// Everything happens on one EventLoop: worker exits arrive through pidfds,
+// Everything happens on one common::EventLoop: worker exits arrive through pidfds,
 // signals through a signalfd, output through pipes, the grace period as a
 // timer. The agent knows the rendezvous only through its interface.
 #pragma once
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 #include "failure_summary.h"
 #include "log_layout.h"
 #include "options.h"
@@ -35,7 +35,7 @@ struct AgentConfig {
 
 class Agent {
  public:
-  Agent(EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config);
+  Agent(common::EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config);
   ~Agent();
 
   // Runs the job to its end; returns refrun's exit status: 0 success, 1
@@ -59,7 +59,7 @@ class Agent {
     std::unique_ptr<OutputPump> err;
   };
 
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   Rendezvous& rdzv_;
   ProcessGuard* guard_;
   AgentConfig cfg_;
@@ -72,7 +72,7 @@ class Agent {
   int signal_ = 0;
   int exit_code_ = 1;
   bool shut_down_ = false;
-  EventLoop::TimerId grace_timer_ = 0;
+  common::EventLoop::TimerId grace_timer_ = 0;
   std::vector<WorkerFailure> failures_;  // of the current attempt
   std::string lost_reason_;              // why the rendezvous is gone (kRendezvousLost)
 

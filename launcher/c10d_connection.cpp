@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 
-C10dConnection::C10dConnection(EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame,
+C10dConnection::C10dConnection(common::EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame,
                                OnClose on_close)
     : loop_(loop),
       fd_(fd),

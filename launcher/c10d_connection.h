@@ -1,4 +1,4 @@
-// One framed TCP connection of the c10d store, on the EventLoop: reads
+// One framed TCP connection of the c10d store, on the common::EventLoop: reads
 // frames as they arrive, queues writes while the socket is full. Used by
 // both the store server (one per client) and the client.
 #pragma once
@@ -10,7 +10,9 @@
 
 #include "c10d_frame.h"
 
+namespace common {
 class EventLoop;
+}
 
 class C10dConnection {
  public:
@@ -19,7 +21,7 @@ class C10dConnection {
   // arrives; the fd is already closed. May destroy this object.
   using OnClose = std::function<void(const std::string& why)>;
 
-  C10dConnection(EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame, OnClose on_close);
+  C10dConnection(common::EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame, OnClose on_close);
   ~C10dConnection();
   C10dConnection(const C10dConnection&) = delete;
   C10dConnection& operator=(const C10dConnection&) = delete;
@@ -32,7 +34,7 @@ class C10dConnection {
   int fd() const { return fd_; }
 
  private:
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   int fd_;
   size_t max_frame_;
   FrameDecoder decoder_;

@@ -18,7 +18,7 @@ std::string seconds(milliseconds ms) {
 }
 }  // namespace
 
-C10dStoreClient::C10dStoreClient(EventLoop& loop, C10dClientOptions options)
+C10dStoreClient::C10dStoreClient(common::EventLoop& loop, C10dClientOptions options)
     : loop_(loop), options_(std::move(options)) {}
 
 C10dStoreClient::~C10dStoreClient() {
@@ -92,7 +92,7 @@ void C10dStoreClient::try_connect(std::function<void()> done, Fail fail, std::st
 void C10dStoreClient::connected_fd(int fd, std::function<void()> done) {
   stop_connecting();
   local_address_ = local_address_of(fd);
-  last_rx_ = last_tick_ = EventLoop::Clock::now();
+  last_rx_ = last_tick_ = common::EventLoop::Clock::now();
   lost_ = false;
   conn_ = std::make_unique<C10dConnection>(
       loop_, fd, options_.max_frame, [this](const json& msg) { on_frame(msg); },
@@ -107,7 +107,7 @@ void C10dStoreClient::connected_fd(int fd, std::function<void()> done) {
 
 void C10dStoreClient::keep_alive() {
   keep_alive_timer_ = 0;
-  auto now = EventLoop::Clock::now();
+  auto now = common::EventLoop::Clock::now();
   // Firing this late means this process itself was stopped or starved: the
   // store had no chance to answer meanwhile, so it gets a fresh window.
   if (now - last_tick_ > 2 * options_.keep_alive_interval) last_rx_ = now;
@@ -159,7 +159,7 @@ void C10dStoreClient::request(json req, milliseconds timeout, Reply done, Fail f
 }
 
 void C10dStoreClient::on_frame(const json& msg) {
-  last_rx_ = EventLoop::Clock::now();
+  last_rx_ = common::EventLoop::Clock::now();
   if (msg.contains("push")) {
     if (msg["push"] == "expelled") {
       expelled_ = msg.value("reason", "expelled");

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "c10d_connection.h"
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 struct C10dClientOptions {
   std::string host;
@@ -29,7 +29,7 @@ class C10dStoreClient {
   using Reply = std::function<void(const nlohmann::json&)>;
   using Fail = std::function<void(const std::string&)>;
 
-  C10dStoreClient(EventLoop& loop, C10dClientOptions options);
+  C10dStoreClient(common::EventLoop& loop, C10dClientOptions options);
   ~C10dStoreClient();
   C10dStoreClient(const C10dStoreClient&) = delete;
   C10dStoreClient& operator=(const C10dStoreClient&) = delete;
@@ -50,20 +50,20 @@ class C10dStoreClient {
   struct Pending {
     Reply done;
     Fail fail;
-    EventLoop::TimerId timer;
+    common::EventLoop::TimerId timer;
   };
 
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   C10dClientOptions options_;
   std::unique_ptr<C10dConnection> conn_;
   int connecting_fd_ = -1;
   unsigned attempts_ = 0;
   std::string last_connect_error_;
-  EventLoop::TimerId retry_timer_ = 0;
-  EventLoop::TimerId connect_deadline_timer_ = 0;
-  EventLoop::TimerId keep_alive_timer_ = 0;
-  EventLoop::Clock::time_point last_rx_;
-  EventLoop::Clock::time_point last_tick_;
+  common::EventLoop::TimerId retry_timer_ = 0;
+  common::EventLoop::TimerId connect_deadline_timer_ = 0;
+  common::EventLoop::TimerId keep_alive_timer_ = 0;
+  common::EventLoop::Clock::time_point last_rx_;
+  common::EventLoop::Clock::time_point last_tick_;
   std::map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;
   std::function<void(const nlohmann::json&)> on_push_;

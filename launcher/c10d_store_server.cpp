@@ -17,7 +17,7 @@ struct C10dStoreServer::Run : RoundSink {
   C10dStoreServer& server;
   std::string run_id;
   std::unique_ptr<RoundStateMachine> rounds;
-  EventLoop::TimerId timer = 0;
+  common::EventLoop::TimerId timer = 0;
   std::map<std::string, uint64_t> node_client;
   std::map<std::string, json> pending_join;     // node -> request id
   std::map<std::string, json> pending_barrier;  // node -> request id
@@ -57,10 +57,10 @@ struct C10dStoreServer::Run : RoundSink {
   }
 };
 
-C10dStoreServer::C10dStoreServer(EventLoop& loop, int listen_fd, C10dServerOptions options)
+C10dStoreServer::C10dStoreServer(common::EventLoop& loop, int listen_fd, C10dServerOptions options)
     : loop_(loop), listen_fd_(listen_fd), port_(bound_port(listen_fd)), options_(options) {
   loop_.watch_fd(listen_fd_, [this](uint32_t) { accept_clients(); });
-  last_tick_ = EventLoop::Clock::now();
+  last_tick_ = common::EventLoop::Clock::now();
   tick_timer_ = loop_.add_timer(options_.keep_alive_window / 4, [this] { tick(); });
 }
 
@@ -95,7 +95,7 @@ void C10dStoreServer::accept_clients() {
     if (fd < 0) return;  // EAGAIN, or a transient error: the loop tells us again
     uint64_t id = next_client_++;
     Client& c = clients_[id];
-    c.last_rx = EventLoop::Clock::now();
+    c.last_rx = common::EventLoop::Clock::now();
     c.conn = std::make_unique<C10dConnection>(
         loop_, fd, options_.max_frame, [this, id](const json& msg) { on_frame(id, msg); },
         [this, id](const std::string&) { drop_client(id); });
@@ -106,10 +106,10 @@ void C10dStoreServer::accept_clients() {
 void C10dStoreServer::arm_keep_alive(uint64_t id) {
   Client& c = clients_.at(id);
   auto due = c.last_rx + options_.keep_alive_window;
-  c.keep_alive_timer = loop_.add_timer(due - EventLoop::Clock::now(), [this, id] {
+  c.keep_alive_timer = loop_.add_timer(due - common::EventLoop::Clock::now(), [this, id] {
     auto it = clients_.find(id);
     if (it == clients_.end()) return;
-    auto now = EventLoop::Clock::now();
+    auto now = common::EventLoop::Clock::now();
     check_stall(now);
     if (now - it->second.last_rx < options_.keep_alive_window) return arm_keep_alive(id);
     char why[96];
@@ -122,11 +122,11 @@ void C10dStoreServer::arm_keep_alive(uint64_t id) {
 }
 
 void C10dStoreServer::tick() {
-  check_stall(EventLoop::Clock::now());
+  check_stall(common::EventLoop::Clock::now());
   tick_timer_ = loop_.add_timer(options_.keep_alive_window / 4, [this] { tick(); });
 }
 
-void C10dStoreServer::check_stall(EventLoop::Clock::time_point now) {
+void C10dStoreServer::check_stall(common::EventLoop::Clock::time_point now) {
   // The tick runs every window/4; a much longer gap means this process was
   // stopped or starved, not that its clients went quiet: nobody could be
   // heard meanwhile, so every client gets a fresh window.
@@ -153,7 +153,7 @@ void C10dStoreServer::drop_client(uint64_t id) {
   waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
                                 [&](const Waiter& w) { return w.client == id; }),
                  waiters_.end());
-  auto now = EventLoop::Clock::now();
+  auto now = common::EventLoop::Clock::now();
   for (auto& [run_id, node] : nodes) {
     auto r = runs_.find(run_id);
     if (r == runs_.end()) continue;
@@ -177,11 +177,11 @@ void C10dStoreServer::reschedule(Run& run) {
   run.timer = 0;
   auto next = run.rounds->next_deadline();
   if (!next) return;
-  auto delay = std::max(*next - EventLoop::Clock::now(), EventLoop::Clock::duration::zero());
+  auto delay = std::max(*next - common::EventLoop::Clock::now(), common::EventLoop::Clock::duration::zero());
   Run* r = &run;
   run.timer = loop_.add_timer(delay, [this, r] {
     r->timer = 0;
-    r->rounds->tick(EventLoop::Clock::now());
+    r->rounds->tick(common::EventLoop::Clock::now());
     reschedule(*r);
   });
 }
@@ -189,7 +189,7 @@ void C10dStoreServer::reschedule(Run& run) {
 void C10dStoreServer::on_frame(uint64_t id, const json& msg) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
-  it->second.last_rx = EventLoop::Clock::now();
+  it->second.last_rx = common::EventLoop::Clock::now();
   json reply;
   bool deferred = false;
   try {
@@ -308,7 +308,7 @@ json C10dStoreServer::handle_join(uint64_t id, const json& msg, bool& deferred) 
     nodes.emplace_back(run_id, node.id);
   run.pending_join[node.id] = msg.contains("id") ? msg["id"] : json(nullptr);
   std::string err =
-      run.rounds->join(node, min_nodes, max_nodes, join_timeout, EventLoop::Clock::now());
+      run.rounds->join(node, min_nodes, max_nodes, join_timeout, common::EventLoop::Clock::now());
   if (!err.empty()) {
     run.pending_join.erase(node.id);
     return {{"ok", false}, {"error", err}};
@@ -329,7 +329,7 @@ json C10dStoreServer::handle_barrier(uint64_t id, const json& msg, bool& deferre
   if (owner == run.node_client.end() || owner->second != id)
     return {{"ok", false}, {"error", "node '" + node + "' is not joined on this connection"}};
   run.pending_barrier[node] = msg.contains("id") ? msg["id"] : json(nullptr);
-  run.rounds->barrier(node, round, EventLoop::Clock::now());
+  run.rounds->barrier(node, round, common::EventLoop::Clock::now());
   reschedule(run);
   deferred = true;
   return {};

@@ -1,4 +1,4 @@
-// The c10d store: a small TCP key-value server on the EventLoop, hosted by
+// The c10d store: a small TCP key-value server on the common::EventLoop, hosted by
 // one agent. Besides set/get/cas/add/wait it runs the rendezvous rounds of
 // every run id that joins (RoundStateMachine) and watches each client's
 // keep-alives, so the store host is the one place that decides membership.
@@ -19,7 +19,7 @@
 
 #include "c10d_connection.h"
 #include "c10d_round.h"
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 struct C10dServerOptions {
   size_t max_frame = kC10dMaxFrame;
@@ -30,7 +30,7 @@ struct C10dServerOptions {
 class C10dStoreServer {
  public:
   // Takes ownership of a listening socket (see listen_c10d).
-  C10dStoreServer(EventLoop& loop, int listen_fd, C10dServerOptions options);
+  C10dStoreServer(common::EventLoop& loop, int listen_fd, C10dServerOptions options);
   ~C10dStoreServer();
   C10dStoreServer(const C10dStoreServer&) = delete;
   C10dStoreServer& operator=(const C10dStoreServer&) = delete;
@@ -46,8 +46,8 @@ class C10dStoreServer {
  private:
   struct Client {
     std::unique_ptr<C10dConnection> conn;
-    EventLoop::Clock::time_point last_rx;
-    EventLoop::TimerId keep_alive_timer = 0;
+    common::EventLoop::Clock::time_point last_rx;
+    common::EventLoop::TimerId keep_alive_timer = 0;
     std::vector<std::pair<std::string, std::string>> nodes;  // (run id, node id)
   };
   struct Waiter {
@@ -57,7 +57,7 @@ class C10dStoreServer {
   };
   struct Run;
 
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   int listen_fd_;
   int port_;
   C10dServerOptions options_;
@@ -67,13 +67,13 @@ class C10dStoreServer {
   std::vector<Waiter> waiters_;
   std::map<std::string, std::unique_ptr<Run>> runs_;
   std::function<void()> on_disconnect_;
-  EventLoop::TimerId tick_timer_ = 0;
-  EventLoop::Clock::time_point last_tick_;
+  common::EventLoop::TimerId tick_timer_ = 0;
+  common::EventLoop::Clock::time_point last_tick_;
 
   void accept_clients();
   void arm_keep_alive(uint64_t id);
   void tick();
-  void check_stall(EventLoop::Clock::time_point now);
+  void check_stall(common::EventLoop::Clock::time_point now);
   void on_frame(uint64_t id, const nlohmann::json& msg);
   nlohmann::json handle(uint64_t id, const nlohmann::json& msg, bool& deferred);
   nlohmann::json handle_join(uint64_t id, const nlohmann::json& msg, bool& deferred);

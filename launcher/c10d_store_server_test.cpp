@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct StoreTest : ::testing::Test {
-  EventLoop loop;
+  common::EventLoop loop;
   std::unique_ptr<C10dStoreServer> server;
 
   void SetUp() override { start(15000ms); }
@@ -160,7 +160,7 @@ TEST_F(StoreTest, SilentClientIsExpelledAfterTheKeepAliveWindow) {
   auto live = client(50ms);  // pings every 50 ms: stays
   int silent = raw_connect();
   bool closed = false;
-  auto t0 = EventLoop::Clock::now();
+  auto t0 = common::EventLoop::Clock::now();
   std::string last;
   loop.watch_fd(silent, [&](uint32_t) {
     char b[256];
@@ -171,7 +171,7 @@ TEST_F(StoreTest, SilentClientIsExpelledAfterTheKeepAliveWindow) {
   ASSERT_TRUE(run_until(loop, [&] { return closed; }));
   loop.unwatch_fd(silent);
   close(silent);
-  EXPECT_GE(EventLoop::Clock::now() - t0, 300ms);
+  EXPECT_GE(common::EventLoop::Clock::now() - t0, 300ms);
   EXPECT_NE(last.find("expelled"), std::string::npos);
   EXPECT_TRUE(live->connected());
   EXPECT_EQ(call(*live, {{"op", "ping"}})["ok"], true);

@@ -1,21 +1,21 @@
-// Test helper: run an EventLoop until a test callback says stop, with a
+// Test helper: run an common::EventLoop until a test callback says stop, with a
 // generous safety net so a broken test fails instead of hanging.
 #pragma once
 
 #include <chrono>
 #include <functional>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 // Runs until `done()` is true after some event, or `limit` passes. Returns
 // done(). The check runs every 5 ms of loop time: a test convenience only.
-inline bool run_until(EventLoop& loop, const std::function<bool()>& done,
+inline bool run_until(common::EventLoop& loop, const std::function<bool()>& done,
                       std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-  auto deadline = EventLoop::Clock::now() + limit;
+  auto deadline = common::EventLoop::Clock::now() + limit;
   std::function<void()> check;
-  EventLoop::TimerId timer = 0;
+  common::EventLoop::TimerId timer = 0;
   check = [&] {
-    if (done() || EventLoop::Clock::now() >= deadline) {
+    if (done() || common::EventLoop::Clock::now() >= deadline) {
       loop.stop();
       return;
     }

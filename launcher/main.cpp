@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   config.signal_fd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 
   try {
-    EventLoop loop;
+    common::EventLoop loop;
     // The guard first: after the rendezvous exists, nothing may fail before
     // the agent owns it (it shuts the rendezvous down exactly once).
     ProcessGuard guard;

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 void write_all(int fd, const char* data, size_t len) {
   while (len > 0) {
@@ -26,7 +26,7 @@ void write_all(int fd, const char* data, size_t len) {
   }
 }
 
-OutputPump::OutputPump(EventLoop& loop, int read_fd, int file_fd, int console_fd,
+OutputPump::OutputPump(common::EventLoop& loop, int read_fd, int file_fd, int console_fd,
                        std::string prefix)
     : loop_(loop),
       fd_(read_fd),

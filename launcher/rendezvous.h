@@ -1,7 +1,7 @@
 // How agents agree on membership, node ranks and where rank 0 lives. One
 // interface, backends in a registry (static and c10d), like torchelastic's
 // RendezvousHandler. Backends are asynchronous: they run on the agent's
-// EventLoop and report through callbacks, so the agent keeps watching its
+// common::EventLoop and report through callbacks, so the agent keeps watching its
 // workers and signals while a round is in progress.
 #pragma once
 
@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+namespace common {
 class EventLoop;
+}
 
 struct RendezvousParams {
   std::string backend;   // "static", "c10d", ...
@@ -76,10 +78,10 @@ class Rendezvous {
 };
 
 using RendezvousFactory =
-    std::function<std::unique_ptr<Rendezvous>(EventLoop& loop, const RendezvousParams& params)>;
+    std::function<std::unique_ptr<Rendezvous>(common::EventLoop& loop, const RendezvousParams& params)>;
 
 // Backends register themselves by name; an unknown name is a usage error.
 // A factory throws std::runtime_error with a one-line message on bad params.
 void register_rendezvous_backend(const std::string& name, RendezvousFactory factory);
-std::unique_ptr<Rendezvous> create_rendezvous(EventLoop& loop, const RendezvousParams& params);
+std::unique_ptr<Rendezvous> create_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
 std::vector<std::string> rendezvous_backend_names();

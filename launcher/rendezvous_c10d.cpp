@@ -22,7 +22,7 @@ std::string make_node_id() {
 
 }  // namespace
 
-C10dRendezvous::C10dRendezvous(EventLoop& loop, const RendezvousParams& params)
+C10dRendezvous::C10dRendezvous(common::EventLoop& loop, const RendezvousParams& params)
     : loop_(loop),
       params_(params),
       conf_(parse_c10d_conf(params.conf)),
@@ -245,6 +245,6 @@ void C10dRendezvous::shutdown() {
   server_.reset();
 }
 
-std::unique_ptr<Rendezvous> make_c10d_rendezvous(EventLoop& loop, const RendezvousParams& params) {
+std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop, const RendezvousParams& params) {
   return std::make_unique<C10dRendezvous>(loop, params);
 }

@@ -15,7 +15,7 @@ class C10dRendezvous : public Rendezvous {
  public:
   // Binds the store when this agent hosts it. Throws std::runtime_error with
   // a one-line message on bad params or when is_host=1 cannot bind.
-  C10dRendezvous(EventLoop& loop, const RendezvousParams& params);
+  C10dRendezvous(common::EventLoop& loop, const RendezvousParams& params);
   ~C10dRendezvous() override;
 
   void next_round(int restart_count, Done done, Fail fail) override;
@@ -34,7 +34,7 @@ class C10dRendezvous : public Rendezvous {
   // means a fresh join instead.
   enum class State { kIdle, kJoining, kResolving, kRunning, kBarrier, kDone };
 
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   RendezvousParams params_;
   C10dConf conf_;
   C10dEndpoint endpoint_;
@@ -50,7 +50,7 @@ class C10dRendezvous : public Rendezvous {
   std::string lost_;
   std::function<void()> on_change_;
   std::function<void(const std::string&)> on_lost_;
-  EventLoop::TimerId close_timer_ = 0;
+  common::EventLoop::TimerId close_timer_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   void post(std::function<void()> f);
@@ -62,4 +62,4 @@ class C10dRendezvous : public Rendezvous {
   void wait_for_others(std::function<void()> done);
 };
 
-std::unique_ptr<Rendezvous> make_c10d_rendezvous(EventLoop& loop, const RendezvousParams& params);
+std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop, const RendezvousParams& params);

@@ -1,4 +1,4 @@
-// Several c10d agents in one process, on one EventLoop, over real loopback
+// Several c10d agents in one process, on one common::EventLoop, over real loopback
 // sockets: the same code paths as separate refrun processes.
 #include "rendezvous_c10d.h"
 
@@ -32,7 +32,7 @@ struct Agent {
 };
 
 struct C10dTest : ::testing::Test {
-  EventLoop loop;
+  common::EventLoop loop;
   std::string endpoint;
   std::vector<std::unique_ptr<Agent>> agents;
 
@@ -243,10 +243,10 @@ TEST_F(C10dTest, BadConfAndEndpointAreOneLineErrors) {
 TEST_F(C10dTest, SixteenAgentsRendezvousQuickly) {
   std::vector<Agent*> all;
   for (int i = 0; i < 16; ++i) all.push_back(&add(params(16, 16)));
-  auto t0 = EventLoop::Clock::now();
+  auto t0 = common::EventLoop::Clock::now();
   for (auto* a : all) a->next_round();
   ASSERT_TRUE(all_settled(all));
-  auto took = EventLoop::Clock::now() - t0;
+  auto took = common::EventLoop::Clock::now() - t0;
   for (auto* a : all) {
     ASSERT_TRUE(a->result) << a->error;
     EXPECT_EQ(a->result->world_size, 64);

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 int pick_free_port() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -32,7 +32,7 @@ namespace {
 
 class StaticRendezvous : public Rendezvous {
  public:
-  StaticRendezvous(EventLoop& loop, const RendezvousParams& p) : loop_(loop) {
+  StaticRendezvous(common::EventLoop& loop, const RendezvousParams& p) : loop_(loop) {
     if (p.min_nodes != p.max_nodes)
       throw std::runtime_error("--nnodes " + std::to_string(p.min_nodes) + ":" +
                                std::to_string(p.max_nodes) +
@@ -77,20 +77,20 @@ class StaticRendezvous : public Rendezvous {
     r.restart_count = restart_count;
     r.round = round_++;
     // Asynchronous like every backend: the agent never sees a re-entrant call.
-    loop_.add_timer(EventLoop::Clock::duration::zero(), [r, done] { done(r); });
+    loop_.add_timer(common::EventLoop::Clock::duration::zero(), [r, done] { done(r); });
   }
 
   void shutdown() override {}
 
  private:
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   RendezvousResult result_;
   int round_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Rendezvous> make_static_rendezvous(EventLoop& loop,
+std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop,
                                                    const RendezvousParams& params) {
   return std::make_unique<StaticRendezvous>(loop, params);
 }

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 
 namespace {
-RendezvousResult one_round(Rendezvous& r, EventLoop& loop, int restart_count) {
+RendezvousResult one_round(Rendezvous& r, common::EventLoop& loop, int restart_count) {
   RendezvousResult got;
   bool done = false;
   r.next_round(
@@ -25,7 +25,7 @@ RendezvousResult one_round(Rendezvous& r, EventLoop& loop, int restart_count) {
 }  // namespace
 
 TEST(StaticRendezvous, RanksFromTheCommandLine) {
-  EventLoop loop;
+  common::EventLoop loop;
   RendezvousParams p;
   p.backend = "static";
   p.min_nodes = p.max_nodes = 3;
@@ -47,7 +47,7 @@ TEST(StaticRendezvous, RanksFromTheCommandLine) {
 }
 
 TEST(StaticRendezvous, EndpointOverridesMaster) {
-  EventLoop loop;
+  common::EventLoop loop;
   RendezvousParams p;
   p.backend = "static";
   p.endpoint = "hostx:4321";
@@ -58,7 +58,7 @@ TEST(StaticRendezvous, EndpointOverridesMaster) {
 }
 
 TEST(StaticRendezvous, Ipv6Endpoint) {
-  EventLoop loop;
+  common::EventLoop loop;
   RendezvousParams p;
   p.backend = "static";
   p.endpoint = "[::1]:4321";
@@ -69,7 +69,7 @@ TEST(StaticRendezvous, Ipv6Endpoint) {
 }
 
 TEST(StaticRendezvous, StandaloneUsesLocalhostAndAFreePort) {
-  EventLoop loop;
+  common::EventLoop loop;
   RendezvousParams p;
   p.backend = "static";
   p.standalone = true;
@@ -81,7 +81,7 @@ TEST(StaticRendezvous, StandaloneUsesLocalhostAndAFreePort) {
 }
 
 TEST(StaticRendezvous, BadParams) {
-  EventLoop loop;
+  common::EventLoop loop;
   RendezvousParams p;
   p.backend = "static";
   p.min_nodes = 1;
@@ -95,7 +95,7 @@ TEST(StaticRendezvous, BadParams) {
 TEST(RendezvousRegistry, KnowsStaticAndRejectsUnknown) {
   auto names = rendezvous_backend_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "static"), names.end());
-  EventLoop loop;
+  common::EventLoop loop;
   RendezvousParams p;
   p.backend = "etcd-nope";
   try {
