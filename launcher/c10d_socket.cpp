@@ -143,20 +143,3 @@ std::string local_address_of(int fd) {
     inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, buf, sizeof buf);
   return buf;
 }
-
-int pick_free_port(const std::string& addr, std::string& err) {
-  auto addrs = resolve(addr, 0, false, err);
-  if (!addrs) return 0;
-  for (addrinfo* a = addrs.get(); a; a = a->ai_next) {
-    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0);
-    if (fd < 0) continue;
-    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      int port = bound_port(fd);
-      close(fd);
-      if (port > 0) return port;
-    }
-    err = "cannot bind a free port on " + addr + ": " + strerror(errno);
-    close(fd);
-  }
-  return 0;
-}

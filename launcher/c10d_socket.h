@@ -1,5 +1,5 @@
 // Socket plumbing for the c10d store: endpoint parsing, a listening socket,
-// non-blocking connects and free-port picking. Errors come back as one line.
+// and non-blocking connects. Errors come back as one line.
 #pragma once
 
 #include <string>
@@ -31,9 +31,5 @@ int start_connect(const std::string& host, int port, std::string& err, unsigned 
 
 // The local address of a connected socket, as text ("127.0.0.1").
 std::string local_address_of(int fd);
-
-// A port nothing listens on right now at `addr` (bind port 0, read it back,
-// close). Returns 0 with `err` set on failure.
-int pick_free_port(const std::string& addr, std::string& err);
 
 void set_nonblocking(int fd);

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "c10d_socket.h"
+#include "common/free_port.h"
 #include "c10d_store_client.h"
 #include "c10d_test_util.h"
 
@@ -200,9 +201,7 @@ TEST_F(StoreTest, ClientNoticesAStoppedStore) {
 }
 
 TEST_F(StoreTest, ConnectRetriesUntilTheStoreAppearsThenGivesUpAtTimeout) {
-  std::string err;
-  int port = pick_free_port("127.0.0.1", err);
-  ASSERT_GT(port, 0) << err;
+  int port = common::pick_free_port("127.0.0.1");
   C10dClientOptions o;
   o.host = "127.0.0.1";
   o.port = port;

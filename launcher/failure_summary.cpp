@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "signal_names.h"
+#include "common/signal_names.h"
 
 std::optional<ErrorRecord> read_error_file(const std::string& path) {
   std::ifstream in(path);
@@ -78,7 +78,7 @@ Shown describe(const WorkerFailure& f) {
   }
   if (s.message.empty()) {
     if (f.exitcode < 0)
-      s.message = "Signal " + std::to_string(-f.exitcode) + " (" + signal_name(-f.exitcode) +
+      s.message = "Signal " + std::to_string(-f.exitcode) + " (" + common::signal_name(-f.exitcode) +
                   ") received by PID " + std::to_string(f.pid);
     else
       s.message = "To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html";

@@ -11,6 +11,3 @@
 
 void prepare_launch(const LaunchConfig& launch, const Environment& env, AgentConfig& agent,
                     RendezvousParams& params);
-
-// A random RFC 4122 version 4 uuid, like Python's uuid.uuid4().
-std::string random_uuid();

@@ -8,7 +8,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "text_util.h"
+#include "common/text.h"
+#include "template_substitute.h"
 
 static bool make_dirs(const std::string& path) {
   std::string::size_type pos = 0;

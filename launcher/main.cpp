@@ -8,9 +8,11 @@
 #include <string>
 
 #include "agent.h"
+#include "common/environment.h"
+#include "common/open_file_limit.h"
+#include "common/process_guard.h"
 #include "launch_setup.h"
 #include "log_layout.h"
-#include "worker_process.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.
@@ -18,7 +20,7 @@ int main(int argc, char** argv) {
   // An inherited SIG_IGN for SIGCHLD would make the kernel reap workers
   // before refrun could read their exit status.
   signal(SIGCHLD, SIG_DFL);
-  Environment env = current_environment();
+  Environment env = common::current_environment();
   std::vector<std::string> args(argv + 1, argv + argc);
 
   AgentConfig config;
@@ -35,7 +37,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  raise_open_file_limit();
+  // Tee'd streams, log files and pidfds need several descriptors per worker;
+  // workers get the original limit back.
+  config.worker_nofile = common::raise_open_file_limit();
 
   // Block the handled signals before any child exists; they arrive on a
   // signalfd the agent watches. Children unblock them before exec.
@@ -49,7 +53,7 @@ int main(int argc, char** argv) {
     common::EventLoop loop;
     // The guard first: after the rendezvous exists, nothing may fail before
     // the agent owns it (it shuts the rendezvous down exactly once).
-    ProcessGuard guard;
+    common::ProcessGuard guard("refrun-guard");
     guard.start();
     std::unique_ptr<Rendezvous> rdzv;
     try {
@@ -71,7 +75,7 @@ int main(int argc, char** argv) {
     if (config.omp_defaulted) std::fputs(kOmpWarning, stderr);
     Agent agent(loop, *rdzv, &guard, std::move(config));
     int code = agent.run();
-    guard.finish();
+    guard.goodbye();
     if (log_dir_defaulted) remove_if_no_files(log_base);
     return code;
   } catch (const std::exception& e) {

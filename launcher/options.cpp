@@ -2,21 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <csignal>
 
-#include "signal_names.h"
-#include "text_util.h"
-
-extern char** environ;
-
-Environment current_environment() {
-  Environment env;
-  for (char** e = environ; *e; ++e) {
-    std::string kv(*e);
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  return env;
-}
+#include "common/signal_names.h"
+#include "common/text.h"
 
 namespace {
 
@@ -33,14 +22,14 @@ std::string pet_name(const std::string& long_name) {
 
 int non_negative_int(const std::string& option, const std::string& value) {
   int v = 0;
-  if (!parse_int(trim(value), v)) bad(option, value, "not an integer");
+  if (!common::parse_int(common::trim(value), v)) bad(option, value, "not an integer");
   if (v < 0) bad(option, value, "must not be negative");
   return v;
 }
 
 double non_negative_seconds(const std::string& option, const std::string& value) {
   double v = 0;
-  if (!parse_double(trim(value), v)) bad(option, value, "not a number of seconds");
+  if (!common::parse_double(common::trim(value), v)) bad(option, value, "not a number of seconds");
   if (v < 0) bad(option, value, "must not be negative");
   return v;
 }
@@ -50,7 +39,7 @@ double non_negative_seconds(const std::string& option, const std::string& value)
 bool env_flag(const Environment& env, const std::string& name) {
   auto it = env.find(name);
   if (it == env.end()) return false;
-  std::string v = trim(it->second);
+  std::string v = common::trim(it->second);
   for (auto& c : v) c = static_cast<char>(std::tolower(c));
   return !(v.empty() || v == "0" || v == "false" || v == "no");
 }
@@ -111,13 +100,13 @@ std::vector<std::string> expand_abbreviations(const std::vector<std::string>& ar
 }  // namespace
 
 std::pair<int, int> parse_nnodes(const std::string& value) {
-  auto parts = split(trim(value), ':');
+  auto parts = common::split(common::trim(value), ':');
   int lo = 0, hi = 0;
   if (parts.size() == 1) {
-    if (!parse_int(trim(parts[0]), lo)) bad("--nnodes", value, "expected N or MIN:MAX");
+    if (!common::parse_int(common::trim(parts[0]), lo)) bad("--nnodes", value, "expected N or MIN:MAX");
     hi = lo;
   } else if (parts.size() == 2) {
-    if (!parse_int(trim(parts[0]), lo) || !parse_int(trim(parts[1]), hi))
+    if (!common::parse_int(common::trim(parts[0]), lo) || !common::parse_int(common::trim(parts[1]), hi))
       bad("--nnodes", value, "expected N or MIN:MAX");
   } else {
     bad("--nnodes", value, "expected N or MIN:MAX");
@@ -128,7 +117,7 @@ std::pair<int, int> parse_nnodes(const std::string& value) {
 }
 
 static std::string strip_quotes(std::string v) {
-  v = trim(v);
+  v = common::trim(v);
   if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front())
     v = v.substr(1, v.size() - 2);
   return v;
@@ -138,13 +127,25 @@ std::map<std::string, std::string> parse_rdzv_conf(const std::string& value) {
   std::map<std::string, std::string> conf;
   std::string v = strip_quotes(value);
   if (v.empty()) return conf;
-  for (const std::string& item : split(v, ',')) {
+  for (const std::string& item : common::split(v, ',')) {
     auto eq = item.find('=');
-    if (eq == std::string::npos || trim(item.substr(0, eq)).empty())
+    if (eq == std::string::npos || common::trim(item.substr(0, eq)).empty())
       bad("--rdzv-conf", value, "expected key=value pairs separated by commas");
-    conf[trim(item.substr(0, eq))] = strip_quotes(item.substr(eq + 1));
+    conf[common::trim(item.substr(0, eq))] = strip_quotes(item.substr(eq + 1));
   }
   return conf;
+}
+
+std::vector<int> parse_signal_list(const std::string& value) {
+  std::vector<int> out;
+  for (const std::string& item : common::split(value, ',')) {
+    auto signo = common::signal_from_name(item);
+    // SIGKILL and SIGSTOP cannot be caught; asking for them is a mistake.
+    if (!signo || *signo == SIGKILL || *signo == SIGSTOP)
+      throw std::invalid_argument("unknown or uncatchable signal '" + common::trim(item) + "'");
+    out.push_back(*signo);
+  }
+  return out;
 }
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const Environment& env) {
@@ -169,7 +170,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
   };
   std::vector<KnownOption> known;
   auto remember = [&](const std::string& names, bool takes_value) {
-    for (const std::string& n : split(names, ','))
+    for (const std::string& n : common::split(names, ','))
       if (n.rfind("--", 0) == 0) known.push_back({n, long_name_of(names), takes_value});
   };
   auto opt = [&](const std::string& names, const std::string& help) {
@@ -239,7 +240,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
     std::string msg = e.what();
     for (auto& ch : msg)
       if (ch == '\n') ch = ' ';
-    throw UsageError(trim(msg));
+    throw UsageError(common::trim(msg));
   }
 
   for (auto& [name, v] : values)
@@ -266,12 +267,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
 
   if (auto v = given("--nnodes")) std::tie(c.min_nodes, c.max_nodes) = parse_nnodes(*v);
   if (auto v = given("--nproc-per-node")) {
-    c.nproc_per_node = trim(*v);
+    c.nproc_per_node = common::trim(*v);
     if (c.nproc_per_node.empty()) bad("--nproc-per-node", *v, "Unsupported nproc_per_node value");
   }
-  if (auto v = given("--rdzv-backend")) c.rdzv_backend = trim(*v);
-  if (auto v = given("--rdzv-endpoint")) c.rdzv_endpoint = trim(*v);
-  if (auto v = given("--rdzv-id")) c.rdzv_id = trim(*v);
+  if (auto v = given("--rdzv-backend")) c.rdzv_backend = common::trim(*v);
+  if (auto v = given("--rdzv-endpoint")) c.rdzv_endpoint = common::trim(*v);
+  if (auto v = given("--rdzv-id")) c.rdzv_id = common::trim(*v);
   if (auto v = given("--rdzv-conf")) c.rdzv_conf = parse_rdzv_conf(*v);
   if (auto v = given("--max-restarts")) c.max_restarts = non_negative_int("--max-restarts", *v);
   if (auto v = given("--monitor-interval")) {
@@ -279,12 +280,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
     if (c.monitor_interval == 0) bad("--monitor-interval", *v, "must be positive");
   }
   if (auto v = given("--start-method")) {
-    c.start_method = trim(*v);
+    c.start_method = common::trim(*v);
     if (c.start_method != "spawn" && c.start_method != "fork" && c.start_method != "forkserver")
       bad("--start-method", *v, "expected spawn, fork or forkserver");
   }
   if (auto v = given("--role")) {
-    c.role = trim(*v);
+    c.role = common::trim(*v);
     if (c.role.empty()) bad("--role", *v, "must not be empty");
   }
   if (auto v = given("--log-dir")) c.log_dir = *v;
@@ -298,9 +299,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
     }
   }
   if (auto v = given("--local-ranks-filter")) {
-    for (const std::string& item : split(*v, ',')) {
+    for (const std::string& item : common::split(*v, ',')) {
       int r = 0;
-      if (!parse_int(trim(item), r) || r < 0)
+      if (!common::parse_int(common::trim(item), r) || r < 0)
         bad("--local-ranks-filter", *v,
             "expected a comma-separated list of local ranks, e.g. 0,1,2");
       c.local_ranks_filter.insert(r);
@@ -308,16 +309,16 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
   }
   if (auto v = given("--node-rank")) c.node_rank = non_negative_int("--node-rank", *v);
   if (auto v = given("--master-addr")) {
-    c.master_addr = trim(*v);
+    c.master_addr = common::trim(*v);
     if (c.master_addr.empty()) bad("--master-addr", *v, "must not be empty");
   }
   if (auto v = given("--master-port")) {
     c.master_port = non_negative_int("--master-port", *v);
     if (c.master_port > 65535) bad("--master-port", *v, "not a TCP port (0-65535)");
   }
-  if (auto v = given("--local-addr")) c.local_addr = trim(*v);
+  if (auto v = given("--local-addr")) c.local_addr = common::trim(*v);
   if (auto v = given("--logs-specs")) {
-    c.logs_specs = trim(*v);
+    c.logs_specs = common::trim(*v);
     if (c.logs_specs != "default")
       bad("--logs-specs", *v, "unknown logs specs (refrun knows only 'default')");
   }

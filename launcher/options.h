@@ -9,12 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "common/environment.h"
 #include "std_streams.h"
 
-using Environment = std::map<std::string, std::string>;
-
-// Reads the process environment into a map (tests pass their own).
-Environment current_environment();
+// refrun's environment and each worker's: name -> value.
+using Environment = common::Environment;
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -67,3 +66,6 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
 std::pair<int, int> parse_nnodes(const std::string& value);
 // Parses "k=v,k=v", quotes around the whole value or a value stripped.
 std::map<std::string, std::string> parse_rdzv_conf(const std::string& value);
+// Parses a comma list of signal names (--signals-to-handle); throws
+// std::invalid_argument naming the bad one.
+std::vector<int> parse_signal_list(const std::string& value);

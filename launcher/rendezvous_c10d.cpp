@@ -6,6 +6,8 @@
 #include <atomic>
 #include <stdexcept>
 
+#include "common/free_port.h"
+
 using nlohmann::json;
 using std::chrono::milliseconds;
 
@@ -140,9 +142,12 @@ void C10dRendezvous::resolve_master(uint64_t gen, Done done, Fail fail) {
     // Node rank 0 picks MASTER_ADDR/PORT: its advertised address (or the one
     // it reaches the store from) and a port free right now.
     std::string addr = params_.local_addr.empty() ? client_->local_address() : params_.local_addr;
-    std::string err;
-    int port = pick_free_port(addr, err);
-    if (port == 0) return failed("cannot choose MASTER_PORT: " + err);
+    int port = 0;
+    try {
+      port = common::pick_free_port(addr);
+    } catch (const std::exception& e) {
+      return failed(std::string("cannot choose MASTER_PORT: ") + e.what());
+    }
     result_.master_addr = addr;
     result_.master_port = port;
     json value = {{"addr", addr}, {"port", port}};

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "c10d_socket.h"
+#include "common/free_port.h"
 #include "c10d_test_util.h"
 
 using namespace std::chrono_literals;
@@ -37,9 +38,7 @@ struct C10dTest : ::testing::Test {
   std::vector<std::unique_ptr<Agent>> agents;
 
   void SetUp() override {
-    std::string err;
-    int port = pick_free_port("127.0.0.1", err);
-    ASSERT_GT(port, 0) << err;
+    int port = common::pick_free_port("127.0.0.1");
     endpoint = "127.0.0.1:" + std::to_string(port);
   }
   void TearDown() override {

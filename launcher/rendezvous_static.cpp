@@ -1,32 +1,9 @@
 #include "rendezvous_static.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
 #include "common/event_loop.h"
-
-int pick_free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    throw std::runtime_error(std::string("cannot find a free port: ") + strerror(err));
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+#include "common/free_port.h"
 
 namespace {
 
@@ -47,7 +24,7 @@ class StaticRendezvous : public Rendezvous {
     result_.world_size = p.max_nodes * p.nproc_per_node;
     if (p.standalone) {
       result_.master_addr = "localhost";
-      result_.master_port = pick_free_port();
+      result_.master_port = common::pick_free_port("127.0.0.1");
     } else {
       // An explicit endpoint overrides --master-addr/--master-port, as upstream.
       result_.master_addr = p.master_addr;

@@ -8,6 +8,3 @@
 #include "rendezvous.h"
 
 std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
-
-// A TCP port nothing listens on right now (bind to port 0, read it back).
-int pick_free_port();

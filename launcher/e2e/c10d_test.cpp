@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "c10d_socket.h"
+#include "common/free_port.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -41,9 +42,7 @@ class C10dE2E : public ::testing::Test {
     char tmpl[] = "/tmp/c10d_e2e_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir = tmpl;
-    std::string err;
-    port = pick_free_port("127.0.0.1", err);
-    ASSERT_GT(port, 0) << err;
+    port = common::pick_free_port("127.0.0.1");
   }
   void TearDown() override {
     for (auto* p : procs) {
@@ -352,9 +351,7 @@ TEST_F(C10dE2E, GarbageSentToTheStoreDoesNotHurtTheJob) {
 
 TEST_F(C10dE2E, TwoJobsOnTheirOwnEndpointsAtOnce) {
   std::string w = script("exit 0");
-  std::string err;
-  int port2 = pick_free_port("127.0.0.1", err);
-  ASSERT_GT(port2, 0) << err;
+  int port2 = common::pick_free_port("127.0.0.1");
   std::vector<Refrun*> all;
   for (int i = 0; i < 2; ++i) {
     all.push_back(&start({"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=jobA", fast}, w));
