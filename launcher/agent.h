@@ -20,7 +20,7 @@
 #include "log_layout.h"
 #include "options.h"
 #include "output_pump.h"
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
 #include "worker_env.h"
 
 struct AgentConfig {

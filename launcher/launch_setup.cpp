@@ -7,6 +7,7 @@
 
 #include "common/random.h"
 #include "nproc.h"
+#include "rendezvous/registry.h"
 #include "worker_command.h"
 
 static std::string resolve_program(const LaunchConfig& c, const Environment& env) {

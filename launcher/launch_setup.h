@@ -7,7 +7,7 @@
 
 #include "agent.h"
 #include "options.h"
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
 
 void prepare_launch(const LaunchConfig& launch, const Environment& env, AgentConfig& agent,
                     RendezvousParams& params);

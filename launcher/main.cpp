@@ -13,6 +13,7 @@
 #include "common/process_guard.h"
 #include "launch_setup.h"
 #include "log_layout.h"
+#include "rendezvous/registry.h"
 
 int main(int argc, char** argv) {
   // A closed console must not kill refrun while it still owns workers.

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "options.h"
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
 
 struct WorkerGroupSpec {
   std::string role = "default";

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "c10d_socket.h"
+#include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
 
 namespace fs = std::filesystem;

@@ -5,11 +5,11 @@
 #include <memory>
 #include <string>
 
-#include "c10d_conf.h"
-#include "c10d_socket.h"
-#include "c10d_store_client.h"
-#include "c10d_store_server.h"
-#include "rendezvous.h"
+#include "rendezvous/c10d/conf.h"
+#include "rendezvous/c10d/socket.h"
+#include "rendezvous/c10d/store_client.h"
+#include "rendezvous/c10d/store_server.h"
+#include "rendezvous/rendezvous.h"
 
 class C10dRendezvous : public Rendezvous {
  public:

@@ -1,4 +1,4 @@
-#include "c10d_frame.h"
+#include "rendezvous/c10d/frame.h"
 
 #include <gtest/gtest.h>
 

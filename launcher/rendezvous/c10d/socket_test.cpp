@@ -1,4 +1,4 @@
-#include "c10d_socket.h"
+#include "rendezvous/c10d/socket.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

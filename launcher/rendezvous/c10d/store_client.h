@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "c10d_connection.h"
+#include "rendezvous/c10d/connection.h"
 #include "common/event_loop.h"
 
 struct C10dClientOptions {

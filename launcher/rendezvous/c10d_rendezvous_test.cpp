@@ -1,14 +1,14 @@
 // Several c10d agents in one process, on one common::EventLoop, over real loopback
 // sockets: the same code paths as separate refrun processes.
-#include "rendezvous_c10d.h"
+#include "rendezvous/c10d_rendezvous.h"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 
-#include "c10d_socket.h"
+#include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
-#include "c10d_test_util.h"
+#include "rendezvous/c10d/test_util.h"
 
 using namespace std::chrono_literals;
 

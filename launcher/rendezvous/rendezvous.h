@@ -1,6 +1,6 @@
-// How agents agree on membership, node ranks and where rank 0 lives. One
-// interface, backends in a registry (static and c10d), like torchelastic's
-// RendezvousHandler. Backends are asynchronous: they run on the agent's
+// How agents agree on membership, node ranks and where rank 0 lives: the
+// interface every backend implements, like torchelastic's RendezvousHandler
+// (rendezvous/api.py). Backends are found by name in registry.h. Backends are asynchronous: they run on the agent's
 // common::EventLoop and report through callbacks, so the agent keeps watching its
 // workers and signals while a round is in progress.
 #pragma once
@@ -76,12 +76,3 @@ class Rendezvous {
   // every path; the endpoint must be free for reuse when it returns.
   virtual void shutdown() = 0;
 };
-
-using RendezvousFactory =
-    std::function<std::unique_ptr<Rendezvous>(common::EventLoop& loop, const RendezvousParams& params)>;
-
-// Backends register themselves by name; an unknown name is a usage error.
-// A factory throws std::runtime_error with a one-line message on bad params.
-void register_rendezvous_backend(const std::string& name, RendezvousFactory factory);
-std::unique_ptr<Rendezvous> create_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
-std::vector<std::string> rendezvous_backend_names();

@@ -1,4 +1,4 @@
-#include "c10d_round.h"
+#include "rendezvous/c10d/round.h"
 
 #include <algorithm>
 #include <climits>

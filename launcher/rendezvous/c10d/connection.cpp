@@ -1,4 +1,4 @@
-#include "c10d_connection.h"
+#include "rendezvous/c10d/connection.h"
 
 #include <sys/socket.h>
 #include <unistd.h>

@@ -1,10 +1,11 @@
-#include "rendezvous_static.h"
+#include "rendezvous/static_rendezvous.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "common/event_loop.h"
+#include "rendezvous/registry.h"
 
 namespace {
 RendezvousResult one_round(Rendezvous& r, common::EventLoop& loop, int restart_count) {
@@ -90,18 +91,4 @@ TEST(StaticRendezvous, BadParams) {
   p.min_nodes = 2;
   p.node_rank = 2;
   EXPECT_THROW(create_rendezvous(loop, p), std::runtime_error);
-}
-
-TEST(RendezvousRegistry, KnowsStaticAndRejectsUnknown) {
-  auto names = rendezvous_backend_names();
-  EXPECT_NE(std::find(names.begin(), names.end(), "static"), names.end());
-  common::EventLoop loop;
-  RendezvousParams p;
-  p.backend = "etcd-nope";
-  try {
-    create_rendezvous(loop, p);
-    FAIL() << "no error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("--rdzv-backend etcd-nope"), std::string::npos);
-  }
 }

@@ -1,4 +1,4 @@
-#include "c10d_frame.h"
+#include "rendezvous/c10d/frame.h"
 
 std::string encode_frame(const nlohmann::json& message) {
   std::string body = message.dump();

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "c10d_frame.h"
+#include "rendezvous/c10d/frame.h"
 
 namespace common {
 class EventLoop;

@@ -1,4 +1,4 @@
-#include "rendezvous_static.h"
+#include "rendezvous/static_rendezvous.h"
 
 #include <stdexcept>
 

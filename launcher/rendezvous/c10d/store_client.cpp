@@ -1,11 +1,11 @@
-#include "c10d_store_client.h"
+#include "rendezvous/c10d/store_client.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 
-#include "c10d_socket.h"
+#include "rendezvous/c10d/socket.h"
 
 using nlohmann::json;
 using std::chrono::milliseconds;

@@ -5,6 +5,6 @@
 
 #include <memory>
 
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
 
 std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop, const RendezvousParams& params);

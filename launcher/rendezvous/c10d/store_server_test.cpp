@@ -1,4 +1,4 @@
-#include "c10d_store_server.h"
+#include "rendezvous/c10d/store_server.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -6,10 +6,10 @@
 
 #include <cerrno>
 
-#include "c10d_socket.h"
+#include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
-#include "c10d_store_client.h"
-#include "c10d_test_util.h"
+#include "rendezvous/c10d/store_client.h"
+#include "rendezvous/c10d/test_util.h"
 
 using nlohmann::json;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-#include "c10d_conf.h"
+#include "rendezvous/c10d/conf.h"
 
 #include <cmath>
 #include <stdexcept>

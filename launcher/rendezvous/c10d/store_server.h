@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "c10d_connection.h"
-#include "c10d_round.h"
+#include "rendezvous/c10d/connection.h"
+#include "rendezvous/c10d/round.h"
 #include "common/event_loop.h"
 
 struct C10dServerOptions {

@@ -1,4 +1,4 @@
-#include "c10d_store_server.h"
+#include "rendezvous/c10d/store_server.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "c10d_socket.h"
+#include "rendezvous/c10d/socket.h"
 
 using nlohmann::json;
 

@@ -1,10 +1,11 @@
+#include "rendezvous/registry.h"
+
 #include <map>
 #include <mutex>
 #include <stdexcept>
 
-#include "rendezvous.h"
-#include "rendezvous_c10d.h"
-#include "rendezvous_static.h"
+#include "rendezvous/c10d_rendezvous.h"
+#include "rendezvous/static_rendezvous.h"
 
 namespace {
 

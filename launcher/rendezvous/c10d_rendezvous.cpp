@@ -1,4 +1,4 @@
-#include "rendezvous_c10d.h"
+#include "rendezvous/c10d_rendezvous.h"
 
 #include <unistd.h>
 
