@@ -16,6 +16,8 @@
 #include "log_layout.h"
 #include "worker_command.h"
 
+namespace refrun {
+
 namespace {
 
 int open_log(const std::string& path) {
@@ -344,3 +346,5 @@ void Agent::on_guard_died() {
       std::to_string(guard_->pid()) + ")");
   watch_guard();
 }
+
+}  // namespace refrun

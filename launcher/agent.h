@@ -23,6 +23,8 @@
 #include "rendezvous/rendezvous.h"
 #include "worker_env.h"
 
+namespace refrun {
+
 struct AgentConfig {
   LaunchConfig launch;
   WorkerGroupSpec spec;
@@ -104,3 +106,5 @@ class Agent {
   void finish(int code);
   void say(const std::string& line);
 };
+
+}  // namespace refrun

@@ -13,6 +13,8 @@
 
 #include "log_layout.h"
 
+namespace refrun {
+
 using ::testing::_;
 
 namespace {
@@ -235,3 +237,5 @@ TEST_F(AgentFixture, TeedOutputIsDrainedAfterTheWorkerExits) {
   EXPECT_EQ(out.rfind("[default0]:line 0\n", 0), 0u);
   EXPECT_NE(out.find("[default0]:line 199\n[default0]:tail\n"), std::string::npos) << out;
 }
+
+}  // namespace refrun

@@ -10,6 +10,8 @@
 
 #include "common/signal_names.h"
 
+namespace refrun {
+
 std::optional<ErrorRecord> read_error_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return std::nullopt;
@@ -147,3 +149,5 @@ std::string format_failure_summary(const std::string& name,
   return border + "\n" + title + "\n" + section + "\nFailures:\n" + other_fmt + "\n" + section +
          "\nRoot Cause (first observed failure):\n" + root_fmt + "\n" + border + "\n";
 }
+
+}  // namespace refrun

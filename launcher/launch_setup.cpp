@@ -10,6 +10,8 @@
 #include "rendezvous/registry.h"
 #include "worker_command.h"
 
+namespace refrun {
+
 static std::string resolve_program(const LaunchConfig& c, const Environment& env) {
   if (c.no_python && !c.run_path) {
     std::string found = find_in_path(c.script, env);
@@ -82,3 +84,5 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   auto it = env.find("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE");
   if (it != env.end()) agent.prefix_template = it->second;
 }
+
+}  // namespace refrun

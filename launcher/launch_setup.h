@@ -9,5 +9,9 @@
 #include "options.h"
 #include "rendezvous/rendezvous.h"
 
+namespace refrun {
+
 void prepare_launch(const LaunchConfig& launch, const Environment& env, AgentConfig& agent,
                     RendezvousParams& params);
+
+}  // namespace refrun

@@ -6,6 +6,8 @@
 
 #include "common/text.h"
 
+namespace refrun {
+
 int cpu_count() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -69,3 +71,5 @@ int resolve_nproc(const std::string& raw, const Environment& env) {
   }
   throw UsageError("--nproc-per-node " + raw + ": Unsupported nproc_per_node value");
 }
+
+}  // namespace refrun

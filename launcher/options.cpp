@@ -7,6 +7,8 @@
 #include "common/signal_names.h"
 #include "common/text.h"
 
+namespace refrun {
+
 namespace {
 
 [[noreturn]] void bad(const std::string& option, const std::string& value, const std::string& why) {
@@ -348,3 +350,5 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const
   c.script_args.assign(rest.begin() + 1, rest.end());
   return out;
 }
+
+}  // namespace refrun

@@ -12,6 +12,8 @@
 #include "common/environment.h"
 #include "std_streams.h"
 
+namespace refrun {
+
 // refrun's environment and each worker's: name -> value.
 using Environment = common::Environment;
 
@@ -69,3 +71,5 @@ std::map<std::string, std::string> parse_rdzv_conf(const std::string& value);
 // Parses a comma list of signal names (--signals-to-handle); throws
 // std::invalid_argument naming the bad one.
 std::vector<int> parse_signal_list(const std::string& value);
+
+}  // namespace refrun

@@ -4,6 +4,8 @@
 
 #include <csignal>
 
+namespace refrun {
+
 namespace {
 
 LaunchConfig parse(std::vector<std::string> args, const Environment& env = {}) {
@@ -249,3 +251,5 @@ TEST(Options, SignalListRejectsUnknownAndUncatchable) {
   EXPECT_THROW(parse_signal_list("SIGKILL"), std::invalid_argument);
   EXPECT_THROW(parse_signal_list(""), std::invalid_argument);
 }
+
+}  // namespace refrun

@@ -9,6 +9,8 @@
 
 #include "common/event_loop.h"
 
+namespace refrun {
+
 void write_all(int fd, const char* data, size_t len) {
   while (len > 0) {
     ssize_t n = write(fd, data, len);
@@ -98,3 +100,5 @@ void OutputPump::close() {
   if (file_fd_ >= 0) ::close(file_fd_);
   file_fd_ = -1;
 }
+
+}  // namespace refrun

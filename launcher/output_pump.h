@@ -10,6 +10,8 @@ namespace common {
 class EventLoop;
 }
 
+namespace refrun {
+
 class OutputPump {
  public:
   // Takes ownership of read_fd (made non-blocking) and file_fd (-1: none).
@@ -41,3 +43,5 @@ class OutputPump {
 
 // write() until everything is out (retries EINTR, waits on EAGAIN).
 void write_all(int fd, const char* data, size_t len);
+
+}  // namespace refrun

@@ -6,6 +6,8 @@
 
 #include "common/event_loop.h"
 
+namespace refrun {
+
 namespace {
 std::string read_all(int fd) {
   std::string out;
@@ -57,3 +59,5 @@ TEST(OutputPump, LoopDeliversDataUntilEof) {
   close(console[0]);
   close(console[1]);
 }
+
+}  // namespace refrun

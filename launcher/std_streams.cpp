@@ -4,6 +4,8 @@
 
 #include "common/text.h"
 
+namespace refrun {
+
 int StdSpec::for_rank(int local_rank) const {
   if (!is_map) return all;
   auto it = per_rank.find(local_rank);
@@ -34,3 +36,5 @@ StdSpec parse_std_spec(const std::string& value) {
   }
   return spec;
 }
+
+}  // namespace refrun

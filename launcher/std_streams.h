@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+namespace refrun {
+
 enum StdBits { kStdNone = 0, kStdOut = 1, kStdErr = 2, kStdAll = 3 };
 
 struct StdSpec {
@@ -16,3 +18,5 @@ struct StdSpec {
 // Parses "0".."3" or "lr:bits,lr:bits". Throws std::invalid_argument with the
 // reason on a bad value.
 StdSpec parse_std_spec(const std::string& value);
+
+}  // namespace refrun

@@ -1,5 +1,7 @@
 #include "template_substitute.h"
 
+namespace refrun {
+
 static bool is_ident_char(char c, bool first) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (!first && c >= '0' && c <= '9');
@@ -47,3 +49,5 @@ std::string template_substitute(const std::string& text,
   }
   return out;
 }
+
+}  // namespace refrun

@@ -6,7 +6,11 @@
 #include <utility>
 #include <vector>
 
+namespace refrun {
+
 // $name and ${name} are replaced when known and left as they are otherwise;
 // $$ is a dollar.
 std::string template_substitute(const std::string& text,
                                 const std::vector<std::pair<std::string, std::string>>& values);
+
+}  // namespace refrun

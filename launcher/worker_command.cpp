@@ -5,6 +5,8 @@
 #include "common/text.h"
 #include "template_substitute.h"
 
+namespace refrun {
+
 std::string find_in_path(const std::string& name, const Environment& env) {
   if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
   auto it = env.find("PATH");
@@ -53,3 +55,5 @@ std::vector<std::string> worker_argv(const LaunchConfig& c, const std::string& p
 std::string entrypoint_name(const LaunchConfig& c) {
   return c.script;
 }
+
+}  // namespace refrun

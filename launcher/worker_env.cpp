@@ -2,6 +2,8 @@
 
 #include "common/text.h"
 
+namespace refrun {
+
 const char* const kOmpWarning =
     "*****************************************\n"
     "Setting OMP_NUM_THREADS environment variable for each process to be 1 in default, to avoid "
@@ -53,3 +55,5 @@ Environment build_worker_env(const Environment& base, const WorkerGroupSpec& spe
   }
   return env;
 }
+
+}  // namespace refrun

@@ -8,6 +8,8 @@
 #include "options.h"
 #include "rendezvous/rendezvous.h"
 
+namespace refrun {
+
 struct WorkerGroupSpec {
   std::string role = "default";
   int local_world_size = 1;
@@ -30,3 +32,5 @@ extern const char* const kOmpWarning;
 // existing CUDA_VISIBLE_DEVICES list. Throws UsageError when the list is too
 // short for local_world_size.
 std::string visible_device_for(const Environment& base, int local_rank);
+
+}  // namespace refrun

@@ -20,6 +20,8 @@
 #include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
 
+namespace refrun {
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -390,3 +392,5 @@ TEST_F(C10dE2E, SixteenAgentsTimesFourWorkers) {
   EXPECT_EQ(ranks(0, 64), range(64));
   std::printf("16 agents x 4 workers: %lld ms wall\n", static_cast<long long>(ms.count()));
 }
+
+}  // namespace refrun

@@ -6,6 +6,8 @@
 
 #include "refrun_harness.h"
 
+namespace refrun {
+
 namespace {
 
 pid_t read_pid(const std::string& path) {
@@ -109,3 +111,5 @@ TEST(RefrunSignals, SignalsToHandleChoosesTheSignals) {
   EXPECT_NE(p.err().find("received SIGUSR1"), std::string::npos) << p.err();
   expect_all_gone(pids);
 }
+
+}  // namespace refrun

@@ -8,6 +8,8 @@
 
 #include "common/free_port.h"
 
+namespace refrun {
+
 using nlohmann::json;
 using std::chrono::milliseconds;
 
@@ -253,3 +255,5 @@ void C10dRendezvous::shutdown() {
 std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop, const RendezvousParams& params) {
   return std::make_unique<C10dRendezvous>(loop, params);
 }
+
+}  // namespace refrun

@@ -11,6 +11,8 @@
 #include "rendezvous/c10d/store_server.h"
 #include "rendezvous/rendezvous.h"
 
+namespace refrun {
+
 class C10dRendezvous : public Rendezvous {
  public:
   // Binds the store when this agent hosts it. Throws std::runtime_error with
@@ -63,3 +65,5 @@ class C10dRendezvous : public Rendezvous {
 };
 
 std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
+
+}  // namespace refrun

@@ -10,6 +10,8 @@
 #include "common/free_port.h"
 #include "rendezvous/c10d/test_util.h"
 
+namespace refrun {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -320,3 +322,5 @@ TEST_F(C10dTest, RankZeroDyingBeforePublishingTheMasterMeansAFreshRound) {
   EXPECT_EQ(host.result->world_size, 4);
   EXPECT_EQ(host.changes, 0);  // the agent never saw the broken round
 }
+
+}  // namespace refrun

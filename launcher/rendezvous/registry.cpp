@@ -7,6 +7,8 @@
 #include "rendezvous/c10d_rendezvous.h"
 #include "rendezvous/static_rendezvous.h"
 
+namespace refrun {
+
 namespace {
 
 std::map<std::string, RendezvousFactory>& backends() {
@@ -49,3 +51,5 @@ std::vector<std::string> rendezvous_backend_names() {
   for (const auto& [name, factory] : backends()) names.push_back(name);
   return names;
 }
+
+}  // namespace refrun

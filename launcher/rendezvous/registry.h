@@ -10,6 +10,8 @@
 
 #include "rendezvous/rendezvous.h"
 
+namespace refrun {
+
 using RendezvousFactory =
     std::function<std::unique_ptr<Rendezvous>(common::EventLoop& loop, const RendezvousParams& params)>;
 
@@ -18,3 +20,5 @@ using RendezvousFactory =
 void register_rendezvous_backend(const std::string& name, RendezvousFactory factory);
 std::unique_ptr<Rendezvous> create_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
 std::vector<std::string> rendezvous_backend_names();
+
+}  // namespace refrun

@@ -7,6 +7,8 @@
 
 #include "common/event_loop.h"
 
+namespace refrun {
+
 TEST(RendezvousRegistry, KnowsStaticAndRejectsUnknown) {
   auto names = rendezvous_backend_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "static"), names.end());
@@ -21,3 +23,5 @@ TEST(RendezvousRegistry, KnowsStaticAndRejectsUnknown) {
     EXPECT_NE(std::string(e.what()).find("--rdzv-backend etcd-nope"), std::string::npos);
   }
 }
+
+}  // namespace refrun

@@ -15,6 +15,8 @@ namespace common {
 class EventLoop;
 }
 
+namespace refrun {
+
 struct RendezvousParams {
   std::string backend;   // "static", "c10d", ...
   std::string endpoint;  // host[:port]; empty when not given
@@ -76,3 +78,5 @@ class Rendezvous {
   // every path; the endpoint must be free for reuse when it returns.
   virtual void shutdown() = 0;
 };
+
+}  // namespace refrun

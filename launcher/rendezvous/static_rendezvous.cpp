@@ -5,6 +5,8 @@
 #include "common/event_loop.h"
 #include "common/free_port.h"
 
+namespace refrun {
+
 namespace {
 
 class StaticRendezvous : public Rendezvous {
@@ -71,3 +73,5 @@ std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop,
                                                    const RendezvousParams& params) {
   return std::make_unique<StaticRendezvous>(loop, params);
 }
+
+}  // namespace refrun

@@ -7,4 +7,8 @@
 
 #include "rendezvous/rendezvous.h"
 
+namespace refrun {
+
 std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
+
+}  // namespace refrun

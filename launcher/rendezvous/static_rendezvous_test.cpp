@@ -7,6 +7,8 @@
 #include "common/event_loop.h"
 #include "rendezvous/registry.h"
 
+namespace refrun {
+
 namespace {
 RendezvousResult one_round(Rendezvous& r, common::EventLoop& loop, int restart_count) {
   RendezvousResult got;
@@ -92,3 +94,5 @@ TEST(StaticRendezvous, BadParams) {
   p.node_rank = 2;
   EXPECT_THROW(create_rendezvous(loop, p), std::runtime_error);
 }
+
+}  // namespace refrun

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+namespace refrun {
+
 namespace {
 
 std::runtime_error bad(const std::string& key, const std::string& value, const std::string& want) {
@@ -67,3 +69,5 @@ C10dConf parse_c10d_conf(const std::map<std::string, std::string>& conf) {
   if (!timeout_given) c.timeout = c.join_timeout;
   return c;
 }
+
+}  // namespace refrun

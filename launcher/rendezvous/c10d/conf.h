@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+namespace refrun {
+
 struct C10dConf {
   std::chrono::milliseconds join_timeout{600000};
   std::chrono::milliseconds last_call_timeout{30000};
@@ -27,3 +29,5 @@ struct C10dConf {
 
 // Throws std::runtime_error naming the key and value on a bad value.
 C10dConf parse_c10d_conf(const std::map<std::string, std::string>& conf);
+
+}  // namespace refrun

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+namespace refrun {
+
 using namespace std::chrono_literals;
 
 TEST(C10dConf, UpstreamDefaults) {
@@ -48,3 +50,5 @@ TEST(C10dConf, BadValuesNameKeyAndValue) {
     }
   }
 }
+
+}  // namespace refrun

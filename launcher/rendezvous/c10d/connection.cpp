@@ -8,6 +8,8 @@
 
 #include "common/event_loop.h"
 
+namespace refrun {
+
 C10dConnection::C10dConnection(common::EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame,
                                OnClose on_close)
     : loop_(loop),
@@ -110,3 +112,5 @@ void C10dConnection::on_ready(uint32_t events) {
   if (!error.empty()) return fail(error);
   if (eof) return fail("connection closed by peer");
 }
+
+}  // namespace refrun

@@ -14,6 +14,8 @@ namespace common {
 class EventLoop;
 }
 
+namespace refrun {
+
 class C10dConnection {
  public:
   using OnFrame = std::function<void(const nlohmann::json&)>;
@@ -47,3 +49,5 @@ class C10dConnection {
   void flush();
   void fail(const std::string& why);
 };
+
+}  // namespace refrun

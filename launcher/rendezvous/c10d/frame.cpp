@@ -1,5 +1,7 @@
 #include "rendezvous/c10d/frame.h"
 
+namespace refrun {
+
 std::string encode_frame(const nlohmann::json& message) {
   std::string body = message.dump();
   uint32_t n = static_cast<uint32_t>(body.size());
@@ -51,3 +53,5 @@ FrameDecoder::Status FrameDecoder::next(nlohmann::json& out) {
   }
   return Status::kFrame;
 }
+
+}  // namespace refrun

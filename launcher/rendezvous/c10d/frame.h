@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+namespace refrun {
+
 constexpr size_t kC10dMaxFrame = 1 << 20;
 
 // Length prefix plus the JSON text of `message`.
@@ -32,3 +34,5 @@ class FrameDecoder {
   size_t consumed_ = 0;
   std::string error_;
 };
+
+}  // namespace refrun

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+namespace refrun {
+
 using Status = FrameDecoder::Status;
 
 TEST(C10dFrame, RoundTripsSeveralFramesFedByteByByte) {
@@ -79,3 +81,5 @@ TEST(C10dFrame, PartialHeaderNeedsMore) {
   EXPECT_EQ(d.next(msg), Status::kFrame);
   EXPECT_EQ(msg["a"], 1);
 }
+
+}  // namespace refrun

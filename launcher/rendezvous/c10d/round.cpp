@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 
+namespace refrun {
+
 RoundStateMachine::RoundStateMachine(std::string run_id, int min_nodes, int max_nodes,
                                      Duration last_call, RoundSink& sink)
     : run_id_(std::move(run_id)),
@@ -164,3 +166,5 @@ void RoundStateMachine::complete() {
     a.rank_offset += round[i].node.nproc;
   }
 }
+
+}  // namespace refrun

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+namespace refrun {
+
 struct RoundNode {
   std::string id;
   int nproc = 1;
@@ -97,3 +99,5 @@ class RoundStateMachine {
   void check_barrier();
   int running_members() const;
 };
+
+}  // namespace refrun

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+namespace refrun {
+
 using ::testing::_;
 using ::testing::AllOf;
 using ::testing::Field;
@@ -166,3 +168,5 @@ TEST(RoundLateJoiner, ArrivalAtRunningJobRestartsWithBiggerMembership) {
   EXPECT_CALL(sink, round_complete("b", Assigned(1, 1, 2, 4, 8, 0)));
   EXPECT_EQ(sm.join({"a", 4, 0}, 1, 2, 600s, now), "");
 }
+
+}  // namespace refrun

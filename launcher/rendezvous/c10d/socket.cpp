@@ -13,6 +13,8 @@
 #include <memory>
 #include <stdexcept>
 
+namespace refrun {
+
 namespace {
 
 struct AddrInfoFree {
@@ -143,3 +145,5 @@ std::string local_address_of(int fd) {
     inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, buf, sizeof buf);
   return buf;
 }
+
+}  // namespace refrun

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+namespace refrun {
+
 struct C10dEndpoint {
   std::string host;
   int port = 0;
@@ -33,3 +35,5 @@ int start_connect(const std::string& host, int port, std::string& err, unsigned 
 std::string local_address_of(int fd);
 
 void set_nonblocking(int fd);
+
+}  // namespace refrun

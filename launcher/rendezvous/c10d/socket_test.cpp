@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+namespace refrun {
+
 TEST(C10dEndpoint, Forms) {
   auto e = parse_c10d_endpoint("node0", 29400);
   EXPECT_EQ(e.host, "node0");
@@ -45,3 +47,5 @@ TEST(C10dListen, SecondListenerSeesInUseAndForeignAddressIsNotLocal) {
   EXPECT_FALSE(in_use);
   EXPECT_NE(err.find("not an address of this machine"), std::string::npos) << err;
 }
+
+}  // namespace refrun

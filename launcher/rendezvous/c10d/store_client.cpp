@@ -7,6 +7,8 @@
 
 #include "rendezvous/c10d/socket.h"
 
+namespace refrun {
+
 using nlohmann::json;
 using std::chrono::milliseconds;
 
@@ -179,3 +181,5 @@ void C10dStoreClient::on_frame(const json& msg) {
   else
     p.fail("rendezvous store: " + msg.value("error", std::string("request failed")));
 }
+
+}  // namespace refrun

@@ -15,6 +15,8 @@
 #include "rendezvous/c10d/connection.h"
 #include "common/event_loop.h"
 
+namespace refrun {
+
 struct C10dClientOptions {
   std::string host;
   int port = 0;
@@ -80,3 +82,5 @@ class C10dStoreClient {
   void lose(const std::string& why);
   void stop_connecting();
 };
+
+}  // namespace refrun

@@ -9,6 +9,8 @@
 
 #include "rendezvous/c10d/socket.h"
 
+namespace refrun {
+
 using nlohmann::json;
 
 // Per run id: its rounds, and which connection speaks for which node so the
@@ -334,3 +336,5 @@ json C10dStoreServer::handle_barrier(uint64_t id, const json& msg, bool& deferre
   deferred = true;
   return {};
 }
+
+}  // namespace refrun

@@ -21,6 +21,8 @@
 #include "rendezvous/c10d/round.h"
 #include "common/event_loop.h"
 
+namespace refrun {
+
 struct C10dServerOptions {
   size_t max_frame = kC10dMaxFrame;
   // A client silent this long is expelled (it died or was stopped).
@@ -83,3 +85,5 @@ class C10dStoreServer {
   void reschedule(Run& run);
   void send(uint64_t client, const nlohmann::json& msg);
 };
+
+}  // namespace refrun

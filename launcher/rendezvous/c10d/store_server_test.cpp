@@ -11,6 +11,8 @@
 #include "rendezvous/c10d/store_client.h"
 #include "rendezvous/c10d/test_util.h"
 
+namespace refrun {
+
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -248,3 +250,5 @@ TEST_F(StoreTest, PeerThatNeverReadsIsHungUpOn) {
   close(lazy);
   EXPECT_EQ(call(*good, {{"op", "ping"}})["ok"], true);
 }
+
+}  // namespace refrun

@@ -7,6 +7,8 @@
 
 #include "common/event_loop.h"
 
+namespace refrun {
+
 // Runs until `done()` is true after some event, or `limit` passes. Returns
 // done(). The check runs every 5 ms of loop time: a test convenience only.
 inline bool run_until(common::EventLoop& loop, const std::function<bool()>& done,
@@ -26,3 +28,5 @@ inline bool run_until(common::EventLoop& loop, const std::function<bool()>& done
   loop.cancel_timer(timer);
   return done();
 }
+
+}  // namespace refrun
