@@ -1,8 +1,11 @@
 // The command line of refrun: torchrun's options parsed into a plain struct,
 // validated before anything starts. Bad input is a UsageError whose message is
-// the one line refrun prints after "refrun: error: ".
+// the one line refrun prints after "refrun: error: ". The options themselves
+// (spellings, PET_ names, defaults, parsers, help) are the rows of
+// option_table.cpp; their value parsers are in option_values.*.
 #pragma once
 
+#include <csignal>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -21,6 +24,8 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Member defaults equal option_table()'s (a test holds them together), so a
+// LaunchConfig{} is what an empty command line gives.
 struct LaunchConfig {
   int min_nodes = 1;
   int max_nodes = 1;
@@ -46,11 +51,12 @@ struct LaunchConfig {
   int master_port = 29500;
   std::string local_addr;
   std::string logs_specs = "default";
-  std::vector<int> signals_to_handle;
+  std::vector<int> signals_to_handle{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
   bool virtual_local_rank = false;
   double stop_timeout = 30.0;  // seconds between SIGTERM and SIGKILL
   std::string script;
   std::vector<std::string> script_args;
+  friend bool operator==(const LaunchConfig&, const LaunchConfig&) = default;
 };
 
 struct ParsedCommandLine {
@@ -63,13 +69,5 @@ struct ParsedCommandLine {
 // Parses argv (without argv[0]); env supplies the PET_* fallbacks. Throws
 // UsageError for every bad value. Does not touch the file system.
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const Environment& env);
-
-// Parses "N" or "MIN:MAX" (--nnodes).
-std::pair<int, int> parse_nnodes(const std::string& value);
-// Parses "k=v,k=v", quotes around the whole value or a value stripped.
-std::map<std::string, std::string> parse_rdzv_conf(const std::string& value);
-// Parses a comma list of signal names (--signals-to-handle); throws
-// std::invalid_argument naming the bad one.
-std::vector<int> parse_signal_list(const std::string& value);
 
 }  // namespace refrun

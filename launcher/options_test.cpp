@@ -4,6 +4,8 @@
 
 #include <csignal>
 
+#include "option_values.h"
+
 namespace refrun {
 
 namespace {

@@ -13,6 +13,7 @@ struct StdSpec {
   std::map<int, int> per_rank;  // "0:3,1:1": local rank -> bits
   bool is_map = false;
   int for_rank(int local_rank) const;
+  friend bool operator==(const StdSpec&, const StdSpec&) = default;
 };
 
 // Parses "0".."3" or "lr:bits,lr:bits". Throws std::invalid_argument with the
