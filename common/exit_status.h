@@ -20,7 +20,7 @@ class ExitStatus {
   bool is_exited() const { return !killed_; }
   bool is_killed() const { return killed_; }
   int exit_code() const { return killed_ ? -1 : value_; }  // -1 when killed
-  int signal() const { return killed_ ? value_ : 0; }     // 0 when exited
+  int signal() const { return killed_ ? value_ : 0; }      // 0 when exited
   bool success() const { return !killed_ && value_ == 0; }
 
   // torchelastic's exit code (what refrun's failure summary shows): the exit

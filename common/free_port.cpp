@@ -11,8 +11,7 @@
 
 namespace common {
 
-namespace {
-int port_of(int fd) {
+int bound_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
@@ -20,7 +19,6 @@ int port_of(int fd) {
   if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
   return 0;
 }
-}  // namespace
 
 int pick_free_port(const std::string& addr) {
   addrinfo hints{};
@@ -35,7 +33,7 @@ int pick_free_port(const std::string& addr) {
     int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     if (bind(fd, a->ai_addr, a->ai_addrlen) == 0)
-      port = port_of(fd);
+      port = bound_port(fd);
     else
       err = "cannot bind a free port on " + addr + ": " + strerror(errno);
     close(fd);

@@ -11,5 +11,8 @@ namespace common {
 // resolves to is tried in order. Throws std::runtime_error with one line
 // ("cannot resolve 'x': ...", "cannot bind a free port on x: ...").
 int pick_free_port(const std::string& addr = "127.0.0.1");
+// The port a bound socket got (IPv4 or IPv6; after binding port 0); 0 when
+// it has none.
+int bound_port(int fd);
 
 }  // namespace common

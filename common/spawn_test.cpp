@@ -78,7 +78,8 @@ TEST_P(SpawnTest, OwnGroupCleanSignalsAndTheGivenEnvironment) {
   sigaddset(&set, SIGTERM);
   sigprocmask(SIG_BLOCK, &set, &old);
   auto old_int = signal(SIGINT, SIG_IGN);
-  SpawnOptions o = sh("echo $$ $(ps -o pgid= -p $$) $FOO; exec grep -E '^Sig(Blk|Ign)' /proc/self/status");
+  SpawnOptions o =
+      sh("echo $$ $(ps -o pgid= -p $$) $FOO; exec grep -E '^Sig(Blk|Ign)' /proc/self/status");
   o.env->push_back("FOO=bar");
   std::string out = output(o);
   sigset_t after;
@@ -153,7 +154,7 @@ TEST_P(SpawnTest, NonBlockingReapAndPidfdReadiness) {
   Process p = spawn(o);
   EXPECT_EQ(p.try_reap(), std::nullopt);
   pollfd pfd{p.pidfd(), POLLIN, 0};
-  EXPECT_EQ(poll(&pfd, 1, 0), 0);  // not ready while running
+  EXPECT_EQ(poll(&pfd, 1, 0), 0);             // not ready while running
   EXPECT_TRUE(kill_group(p.pid(), SIGTERM));  // the group: the child leads it
   EXPECT_EQ(poll(&pfd, 1, 10000), 1);
   EXPECT_EQ(p.try_reap(), ExitStatus::killed(SIGTERM));

@@ -338,8 +338,8 @@ void Agent::on_guard_died() {
   try {
     guard_->restart();
   } catch (const std::exception& e) {
-    fatal("the process guard (pid " + std::to_string(old) + ") died and cannot be restarted: " +
-          e.what());
+    fatal("the process guard (pid " + std::to_string(old) +
+          ") died and cannot be restarted: " + e.what());
     return;
   }
   say("the process guard (pid " + std::to_string(old) + ") died; started a new one (pid " +

@@ -1,7 +1,7 @@
 // The agent: torchelastic's state machine for one node's worker group.
 //   INIT -> RENDEZVOUS -> RUNNING -> STOPPING -> {RENDEZVOUS again | FAILED}
 //                                 \-> SUCCEEDED (exit barrier) -> done
-// Everything happens on one common::EventLoop: worker exits arrive through pidfds,
+// Everything happens on one EventLoop: worker exits arrive through pidfds,
 // signals through a signalfd, output through pipes, the grace period as a
 // timer. The agent knows the rendezvous only through its interface.
 #pragma once
@@ -44,8 +44,7 @@ class Agent {
  public:
   // `guard` (may be null) learns every worker's process group; if it dies,
   // the agent starts a new one.
-  Agent(common::EventLoop& loop, Rendezvous& rdzv, common::ProcessGuard* guard,
-        AgentConfig config);
+  Agent(common::EventLoop& loop, Rendezvous& rdzv, common::ProcessGuard* guard, AgentConfig config);
   ~Agent();
 
   // Runs the job to its end; returns refrun's exit status: 0 success, 1

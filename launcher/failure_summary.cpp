@@ -80,8 +80,8 @@ Shown describe(const WorkerFailure& f) {
   }
   if (s.message.empty()) {
     if (f.exitcode < 0)
-      s.message = "Signal " + std::to_string(-f.exitcode) + " (" + common::signal_name(-f.exitcode) +
-                  ") received by PID " + std::to_string(f.pid);
+      s.message = "Signal " + std::to_string(-f.exitcode) + " (" +
+                  common::signal_name(-f.exitcode) + ") received by PID " + std::to_string(f.pid);
     else
       s.message = "To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html";
   }

@@ -12,7 +12,11 @@ namespace {
 // A flag's row: `member` set from flag_value().
 OptionRow flag_row(const char* names, const char* pet, bool LaunchConfig::*member,
                    const char* help) {
-  return {names, pet, true, nullptr, help,
+  return {names,
+          pet,
+          true,
+          nullptr,
+          help,
           [member](LaunchConfig& c, const std::string&, const std::string& v) {
             c.*member = flag_value(v);
           }};
@@ -58,7 +62,7 @@ std::vector<OptionRow> make_table() {
          c.rdzv_conf = parse_rdzv_conf(v);
        }},
       flag_row("--standalone", "PET_STANDALONE", &LaunchConfig::standalone,
-              "Single node: localhost, a free port, a random run id"),
+               "Single node: localhost, a free port, a random run id"),
       {"--max-restarts,--max_restarts", "PET_MAX_RESTARTS", false, "0",
        "Worker group restarts before failing",
        [](LaunchConfig& c, const std::string& o, const std::string& v) {
@@ -82,11 +86,12 @@ std::vector<OptionRow> make_table() {
        [](LaunchConfig& c, const std::string& o, const std::string& v) {
          c.role = non_empty(o, v, "must not be empty");
        }},
-      flag_row("-m,--module", "PET_MODULE", &LaunchConfig::module, "Run the script as python -m MODULE"),
+      flag_row("-m,--module", "PET_MODULE", &LaunchConfig::module,
+               "Run the script as python -m MODULE"),
       flag_row("--no-python,--no_python", "PET_NO_PYTHON", &LaunchConfig::no_python,
-              "Exec the script directly, no interpreter"),
+               "Exec the script directly, no interpreter"),
       flag_row("--run-path,--run_path", "PET_RUN_PATH", &LaunchConfig::run_path,
-              "Run the script with runpy.run_path"),
+               "Run the script with runpy.run_path"),
       {"--log-dir,--log_dir", "PET_LOG_DIR", false, nullptr,
        "Base directory for logs and error files (default a temp dir)",
        [](LaunchConfig& c, const std::string&, const std::string& v) { c.log_dir = v; }},
@@ -140,7 +145,8 @@ std::vector<OptionRow> make_table() {
          }
        }},
       flag_row("--virtual-local-rank,--virtual_local_rank", "PET_VIRTUAL_LOCAL_RANK",
-               &LaunchConfig::virtual_local_rank, "Every worker sees LOCAL_RANK=0 and only its own CUDA device"),
+               &LaunchConfig::virtual_local_rank,
+               "Every worker sees LOCAL_RANK=0 and only its own CUDA device"),
       {"--stop-timeout,--stop_timeout", "PET_STOP_TIMEOUT", false, "30",
        "refrun only: seconds between SIGTERM and SIGKILL when stopping workers",
        [](LaunchConfig& c, const std::string& o, const std::string& v) {

@@ -92,8 +92,7 @@ double non_negative_seconds(const std::string& option, const std::string& value)
   return v;
 }
 
-std::string non_empty(const std::string& option, const std::string& value,
-                      const std::string& why) {
+std::string non_empty(const std::string& option, const std::string& value, const std::string& why) {
   std::string v = common::trim(value);
   if (v.empty()) bad_value(option, value, why);
   return v;

@@ -15,7 +15,8 @@ int StdSpec::for_rank(int local_rank) const {
 
 static int parse_bits(const std::string& s) {
   int v = 0;
-  if (!common::parse_int(s, v) || v < 0 || v > 3) throw std::invalid_argument("expected 0, 1, 2 or 3");
+  if (!common::parse_int(s, v) || v < 0 || v > 3)
+    throw std::invalid_argument("expected 0, 1, 2 or 3");
   return v;
 }
 
@@ -30,7 +31,8 @@ StdSpec parse_std_spec(const std::string& value) {
   for (const std::string& item : common::split(v, ',')) {
     auto colon = item.find(':');
     int rank = 0;
-    if (colon == std::string::npos || !common::parse_int(common::trim(item.substr(0, colon)), rank) || rank < 0)
+    if (colon == std::string::npos ||
+        !common::parse_int(common::trim(item.substr(0, colon)), rank) || rank < 0)
       throw std::invalid_argument("expected LOCAL_RANK:BITS pairs such as 0:3,1:1");
     spec.per_rank[rank] = parse_bits(common::trim(item.substr(colon + 1)));
   }

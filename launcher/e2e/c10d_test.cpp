@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
+#include "rendezvous/c10d/socket.h"
 
 namespace refrun {
 

@@ -1,8 +1,7 @@
 // Signals to refrun, and that no worker or grandchild outlives it.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-
-#include <dirent.h>
 
 #include <chrono>
 #include <fstream>
@@ -183,8 +182,9 @@ TEST(RefrunSignals, GuardSurvivesSignalsAndIsReplacedAfterSigkill) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(guard_of(p.pid()), guard) << "the guard died of a catchable signal";
   kill(guard, SIGKILL);
-  EXPECT_TRUE(eventually([&] { return p.err().find("died; started a new one") != std::string::npos; }))
-      << p.err();
+  EXPECT_TRUE(eventually([&] {
+    return p.err().find("died; started a new one") != std::string::npos;
+  })) << p.err();
   pid_t replacement = guard_of(p.pid());
   EXPECT_GT(replacement, 0);
   EXPECT_NE(replacement, guard);

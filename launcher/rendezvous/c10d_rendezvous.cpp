@@ -252,7 +252,8 @@ void C10dRendezvous::shutdown() {
   server_.reset();
 }
 
-std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop, const RendezvousParams& params) {
+std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop,
+                                                 const RendezvousParams& params) {
   return std::make_unique<C10dRendezvous>(loop, params);
 }
 

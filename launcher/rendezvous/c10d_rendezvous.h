@@ -64,6 +64,7 @@ class C10dRendezvous : public Rendezvous {
   void wait_for_others(std::function<void()> done);
 };
 
-std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
+std::unique_ptr<Rendezvous> make_c10d_rendezvous(common::EventLoop& loop,
+                                                 const RendezvousParams& params);
 
 }  // namespace refrun

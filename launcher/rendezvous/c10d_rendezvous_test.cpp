@@ -1,4 +1,4 @@
-// Several c10d agents in one process, on one common::EventLoop, over real loopback
+// Several c10d agents in one process, on one EventLoop, over real loopback
 // sockets: the same code paths as separate refrun processes.
 #include "rendezvous/c10d_rendezvous.h"
 
@@ -6,8 +6,8 @@
 
 #include <optional>
 
-#include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
+#include "rendezvous/c10d/socket.h"
 #include "rendezvous/c10d/test_util.h"
 
 namespace refrun {

@@ -33,7 +33,8 @@ void register_rendezvous_backend(const std::string& name, RendezvousFactory fact
   backends()[name] = std::move(factory);
 }
 
-std::unique_ptr<Rendezvous> create_rendezvous(common::EventLoop& loop, const RendezvousParams& params) {
+std::unique_ptr<Rendezvous> create_rendezvous(common::EventLoop& loop,
+                                              const RendezvousParams& params) {
   ensure_builtins();
   auto it = backends().find(params.backend);
   if (it == backends().end()) {

@@ -1,8 +1,9 @@
 // How agents agree on membership, node ranks and where rank 0 lives: the
 // interface every backend implements, like torchelastic's RendezvousHandler
-// (rendezvous/api.py). Backends are found by name in registry.h. Backends are asynchronous: they run on the agent's
-// common::EventLoop and report through callbacks, so the agent keeps watching its
-// workers and signals while a round is in progress.
+// (rendezvous/api.py); backends are found by name in registry.h. Backends
+// are asynchronous: they run on the agent's EventLoop and report through
+// callbacks, so the agent keeps watching its workers and signals while a
+// round is in progress.
 #pragma once
 
 #include <functional>

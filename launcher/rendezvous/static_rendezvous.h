@@ -9,6 +9,7 @@
 
 namespace refrun {
 
-std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop, const RendezvousParams& params);
+std::unique_ptr<Rendezvous> make_static_rendezvous(common::EventLoop& loop,
+                                                   const RendezvousParams& params);
 
 }  // namespace refrun

@@ -1,4 +1,4 @@
-// One framed TCP connection of the c10d store, on the common::EventLoop: reads
+// One framed TCP connection of the c10d store, on the EventLoop: reads
 // frames as they arrive, queues writes while the socket is full. Used by
 // both the store server (one per client) and the client.
 #pragma once
@@ -23,7 +23,8 @@ class C10dConnection {
   // arrives; the fd is already closed. May destroy this object.
   using OnClose = std::function<void(const std::string& why)>;
 
-  C10dConnection(common::EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame, OnClose on_close);
+  C10dConnection(common::EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame,
+                 OnClose on_close);
   ~C10dConnection();
   C10dConnection(const C10dConnection&) = delete;
   C10dConnection& operator=(const C10dConnection&) = delete;

@@ -107,15 +107,6 @@ int listen_c10d(const std::string& host, int port, std::string& err, bool& in_us
   return -1;
 }
 
-int bound_port(int fd) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
-  if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
-  return 0;
-}
-
 int start_connect(const std::string& host, int port, std::string& err, unsigned attempt) {
   auto addrs = resolve(host, port, false, err);
   if (!addrs) return -1;

@@ -22,9 +22,6 @@ C10dEndpoint parse_c10d_endpoint(const std::string& text, int default_port);
 // else (as opposed to not being local at all).
 int listen_c10d(const std::string& host, int port, std::string& err, bool& in_use);
 
-// The port a bound socket got (for port 0).
-int bound_port(int fd);
-
 // Starts a non-blocking connect to the addresses of host:port, beginning at
 // the `attempt`-th (mod their number, so retries rotate through all of
 // them), until one is accepted or in progress. Returns the fd or -1 with

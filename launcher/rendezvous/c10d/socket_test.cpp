@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "common/free_port.h"
+
 namespace refrun {
 
 TEST(C10dEndpoint, Forms) {
@@ -38,7 +40,7 @@ TEST(C10dListen, SecondListenerSeesInUseAndForeignAddressIsNotLocal) {
   bool in_use = false;
   int fd = listen_c10d("127.0.0.1", 0, err, in_use);
   ASSERT_GE(fd, 0) << err;
-  int port = bound_port(fd);
+  int port = common::bound_port(fd);
   EXPECT_EQ(listen_c10d("127.0.0.1", port, err, in_use), -1);
   EXPECT_TRUE(in_use) << err;
   close(fd);

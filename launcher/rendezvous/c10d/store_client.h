@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "rendezvous/c10d/connection.h"
 #include "common/event_loop.h"
+#include "rendezvous/c10d/connection.h"
 
 namespace refrun {
 

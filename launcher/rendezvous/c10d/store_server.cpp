@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "common/free_port.h"
 #include "rendezvous/c10d/socket.h"
 
 namespace refrun {
@@ -60,7 +61,7 @@ struct C10dStoreServer::Run : RoundSink {
 };
 
 C10dStoreServer::C10dStoreServer(common::EventLoop& loop, int listen_fd, C10dServerOptions options)
-    : loop_(loop), listen_fd_(listen_fd), port_(bound_port(listen_fd)), options_(options) {
+    : loop_(loop), listen_fd_(listen_fd), port_(common::bound_port(listen_fd)), options_(options) {
   loop_.watch_fd(listen_fd_, [this](uint32_t) { accept_clients(); });
   last_tick_ = common::EventLoop::Clock::now();
   tick_timer_ = loop_.add_timer(options_.keep_alive_window / 4, [this] { tick(); });
@@ -179,7 +180,8 @@ void C10dStoreServer::reschedule(Run& run) {
   run.timer = 0;
   auto next = run.rounds->next_deadline();
   if (!next) return;
-  auto delay = std::max(*next - common::EventLoop::Clock::now(), common::EventLoop::Clock::duration::zero());
+  auto delay =
+      std::max(*next - common::EventLoop::Clock::now(), common::EventLoop::Clock::duration::zero());
   Run* r = &run;
   run.timer = loop_.add_timer(delay, [this, r] {
     r->timer = 0;

@@ -1,4 +1,4 @@
-// The c10d store: a small TCP key-value server on the common::EventLoop, hosted by
+// The c10d store: a small TCP key-value server on the EventLoop, hosted by
 // one agent. Besides set/get/cas/add/wait it runs the rendezvous rounds of
 // every run id that joins (RoundStateMachine) and watches each client's
 // keep-alives, so the store host is the one place that decides membership.
@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "common/event_loop.h"
 #include "rendezvous/c10d/connection.h"
 #include "rendezvous/c10d/round.h"
-#include "common/event_loop.h"
 
 namespace refrun {
 

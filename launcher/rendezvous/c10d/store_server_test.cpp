@@ -6,8 +6,8 @@
 
 #include <cerrno>
 
-#include "rendezvous/c10d/socket.h"
 #include "common/free_port.h"
+#include "rendezvous/c10d/socket.h"
 #include "rendezvous/c10d/store_client.h"
 #include "rendezvous/c10d/test_util.h"
 
@@ -188,7 +188,7 @@ TEST_F(StoreTest, ClientNoticesAStoppedStore) {
   ASSERT_GE(fd, 0);
   C10dClientOptions o;
   o.host = "127.0.0.1";
-  o.port = bound_port(fd);
+  o.port = common::bound_port(fd);
   o.keep_alive_interval = 50ms;
   o.keep_alive_window = 150ms;
   C10dStoreClient c(loop, o);

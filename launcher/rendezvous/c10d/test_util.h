@@ -1,4 +1,4 @@
-// Test helper: run a common::EventLoop until a test callback says stop, with a
+// Test helper: run a EventLoop until a test callback says stop, with a
 // generous safety net so a broken test fails instead of hanging.
 #pragma once
 
