@@ -19,13 +19,16 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/posix/fork_and_forget_launcher.hpp>
 #include <boost/process/v2/posix/vfork_launcher.hpp>
 #include <boost/process/v2/process.hpp>
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <type_traits>
 
 #include "common/process_guard.h"
 
@@ -226,13 +229,19 @@ class SignalBlock {
 
 template <class Launcher>
 pid_t launch(ChildSetup& setup, const std::string& program, bp::error_code& ec) {
-  // A fresh io_context per launch: the launcher calls notify_fork(fork_child)
-  // in the child, and an asio reactor that exists then recreates its epoll
-  // and timer fds there, which a vfork child writes into the parent's
-  // reactor (README.md). A fresh context has no reactor yet.
-  boost::asio::io_context ctx;
+  // The launcher calls notify_fork(fork_child) in the child, and an asio
+  // reactor that exists then recreates its epoll and timer fds there. A
+  // forked child does that in its own memory (a few system calls); a vfork
+  // child would write the new numbers into the parent's reactor (README.md),
+  // so vfork gets a fresh context, which has no reactor yet. (A fresh one
+  // per fork would cost the parent ~50 us each: a reactor every time.)
+  constexpr bool kShared = !std::is_same_v<Launcher, bp::posix::vfork_launcher>;
+  thread_local boost::asio::io_context shared;
+  std::optional<boost::asio::io_context> fresh;
+  if (!kShared) fresh.emplace();
+  auto executor = kShared ? shared.get_executor() : fresh->get_executor();
   Launcher launcher;
-  auto proc = launcher(ctx.get_executor(), ec, bp::filesystem::path(program), setup.argv(), setup);
+  auto proc = launcher(executor, ec, bp::filesystem::path(program), setup.argv(), setup);
   // The library's handle keeps its own pidfd inside an asio descriptor that
   // 1.81 gives no access to (basic_process::native_handle() does not
   // compile on Linux): the caller opens its own. detach() so the handle's
@@ -257,14 +266,25 @@ Process spawn(const SpawnOptions& o) {
   {
     SignalBlock block;
     ChildSetup setup(o, block.old());
-    if (o.launcher == SpawnOptions::Launcher::kVfork)
-      pid = launch<bp::posix::vfork_launcher>(setup, o.program, ec);
-    else
-      pid = launch<bp::posix::default_launcher>(setup, o.program, ec);
+    switch (o.launcher) {
+      case SpawnOptions::Launcher::kVfork:
+        pid = launch<bp::posix::vfork_launcher>(setup, o.program, ec);
+        break;
+      case SpawnOptions::Launcher::kFork:
+        pid = launch<bp::posix::default_launcher>(setup, o.program, ec);
+        break;
+      case SpawnOptions::Launcher::kForkNoWait:
+        pid = launch<bp::posix::fork_and_forget_launcher>(setup, o.program, ec);
+        break;
+    }
   }
   if (pid <= 0)
     throw std::system_error(ec ? ec.value() : errno, std::generic_category(),
                             "cannot start " + o.program);
+  // Without the wait for exec the child may not have run setpgid yet: a
+  // kill(-pid) right now would miss it. Both sides set it; whichever comes
+  // second is a no-op (or EACCES once the child has exec'd).
+  if (o.new_process_group && o.launcher == SpawnOptions::Launcher::kForkNoWait) setpgid(pid, pid);
   int pidfd = open_pidfd(pid);
   if (pidfd < 0) {
     int err = errno;

@@ -23,6 +23,10 @@ struct SpawnOptions {
   enum class Launcher {
     kVfork,  // the parent's memory is shared until exec: no page-table copy
     kFork,   // a full copy; kept to measure against and as a fallback
+    // fork without waiting for the exec: the parent goes on at once. A
+    // failed start shows only as exit 127 (and the message), never in
+    // exec_error().
+    kForkNoWait,
   };
 
   std::string program;            // the file execve() runs; no PATH search

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -146,6 +147,20 @@ TEST_P(SpawnTest, StderrMayGoWhereStdoutGoes) {
   close(out[0]);
 }
 
+TEST_P(SpawnTest, TheGroupExistsAsSoonAsSpawnReturns) {
+  // A kill(-pid) right after spawn() must reach the child, whatever the
+  // launcher: otherwise a worker stopped early would never hear of it.
+  for (int i = 0; i < 20; ++i) {
+    SpawnOptions o;
+    o.program = "/bin/sleep";
+    o.argv = {"sleep", "30"};
+    o.launcher = GetParam();
+    Process p = spawn(o);
+    ASSERT_TRUE(kill_group(p.pid(), SIGTERM)) << strerror(errno);
+    EXPECT_EQ(p.wait(), ExitStatus::killed(SIGTERM));
+  }
+}
+
 TEST_P(SpawnTest, NonBlockingReapAndPidfdReadiness) {
   SpawnOptions o;
   o.program = "/bin/sleep";
@@ -175,7 +190,8 @@ TEST_P(SpawnTest, ExecFailureIsExit127WithAMessageAndTheErrno) {
   EXPECT_EQ(err, "me: cannot exec /nonexistent/prog: No such file or directory\n");
   o.exec_error_prefix.clear();
   Process p = spawn(o);
-  EXPECT_EQ(p.exec_error(), ENOENT);
+  // Only a launcher that waits for the exec can know it failed.
+  EXPECT_EQ(p.exec_error(), GetParam() == Launcher::kForkNoWait ? 0 : ENOENT);
   p.wait();
 }
 
@@ -222,9 +238,12 @@ TEST_P(SpawnTest, ContradictoryOptionsAreRefused) {
   EXPECT_THROW(spawn(none), std::invalid_argument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Launchers, SpawnTest, testing::Values(Launcher::kVfork, Launcher::kFork),
+INSTANTIATE_TEST_SUITE_P(Launchers, SpawnTest,
+                         testing::Values(Launcher::kVfork, Launcher::kFork, Launcher::kForkNoWait),
                          [](const auto& info) {
-                           return info.param == Launcher::kVfork ? "vfork" : "fork";
+                           return info.param == Launcher::kVfork  ? "vfork"
+                                  : info.param == Launcher::kFork ? "fork"
+                                                                  : "fork_no_wait";
                          });
 
 TEST(KillGroup, RefusesNonGroups) {

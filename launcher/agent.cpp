@@ -108,6 +108,11 @@ void Agent::spawn_worker(int lr, const RankLogPaths& paths) {
   spawn.nofile_limit = cfg_.worker_nofile;
   spawn.guard = guard_;  // the worker registers its group before exec
   spawn.exec_error_prefix = "refrun: ";
+  // fork without waiting for each exec: refrun is back on its loop as soon
+  // as the last worker is forked. vfork saves CPU (no page-table copy) but
+  // blocks refrun until each child has exec'd, which on a busy 2-core machine
+  // delayed reacting to an early failure (common/README.md has the numbers).
+  spawn.launcher = common::SpawnOptions::Launcher::kForkNoWait;
   std::vector<int> child_ends;
   auto plan = [&](int bit, const std::string& file, int console, std::unique_ptr<OutputPump>& pump,
                   int& child_fd) {
