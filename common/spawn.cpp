@@ -185,12 +185,17 @@ class ChildSetup {
     // changing dispositions here leaves the parent's alone.
     for (int s = 1; s < NSIG; ++s) {
       if (s == SIGKILL || s == SIGSTOP) continue;
+      if (o_.reset_signals) {
+        signal(s, SIG_DFL);  // fails for glibc's reserved signals: fine
+        continue;
+      }
+      // Keep ignored signals; a handler must never run here (in a vfork
+      // child it would run on the parent's memory), and exec resets handled
+      // signals to default anyway.
       struct sigaction old {};
-      if (sigaction(s, nullptr, &old) != 0) continue;  // glibc's reserved signals
-      bool caught = old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN;
-      // A handler must never run here (it would run on the parent's memory);
-      // exec resets handled signals to default anyway.
-      if (caught || (o_.reset_signals && old.sa_handler == SIG_IGN)) signal(s, SIG_DFL);
+      if (sigaction(s, nullptr, &old) == 0 && old.sa_handler != SIG_DFL &&
+          old.sa_handler != SIG_IGN)
+        signal(s, SIG_DFL);
     }
     sigset_t none;
     sigemptyset(&none);
