@@ -21,7 +21,7 @@
 #include <random>
 #include <set>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
 #include "fault_scheduler.h"
 #include "guard.h"
 #include "process_table.h"
@@ -105,7 +105,7 @@ class Execution {
   const RunOptions& opt_;
   Placeholders& ph_;
   std::string tmp_, events_;
-  EventLoop loop_;
+  common::EventLoop loop_;
   FaultScheduler scheduler_;
   Guard guard_;
   std::vector<AgentState> agents_;

@@ -10,17 +10,15 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "common/clock.h"
+#include "common/signal_names.h"
+#include "common/spawn.h"
 #include "log_layout.h"
-#include "signal_names.h"
 #include "worker_command.h"
 
-namespace {
+namespace refrun {
 
-double now_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+namespace {
 
 int open_log(const std::string& path) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -28,22 +26,16 @@ int open_log(const std::string& path) {
   return fd;
 }
 
-std::vector<std::string> to_envp(const Environment& env) {
-  std::vector<std::string> out;
-  out.reserve(env.size());
-  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
-  return out;
-}
-
 }  // namespace
 
-Agent::Agent(EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config)
+Agent::Agent(common::EventLoop& loop, Rendezvous& rdzv, common::ProcessGuard* guard,
+             AgentConfig config)
     : loop_(loop), rdzv_(rdzv), guard_(guard), cfg_(std::move(config)) {}
 
 Agent::~Agent() {
   // Normal paths end in finish(); this only covers an exception escaping run().
   for (auto& w : workers_)
-    if (!w.exited) kill_group(w.proc.pid, SIGKILL);
+    if (!w.exited) common::kill_group(w.proc.pid(), SIGKILL);
   cleanup_attempt();
 }
 
@@ -56,6 +48,7 @@ int Agent::run() {
   if (cfg_.signal_fd >= 0) loop_.watch_fd(cfg_.signal_fd, [this](uint32_t) { on_signal(); });
   rdzv_.on_membership_change([this] { on_membership_change(); });
   rdzv_.on_lost([this](const std::string& why) { on_rendezvous_lost(why); });
+  watch_guard();
   try {
     start_rendezvous();
     loop_.run();
@@ -108,7 +101,18 @@ void Agent::spawn_worker(int lr, const RankLogPaths& paths) {
   int redirect = c.redirects.for_rank(lr) | tee;
   std::string prefix = log_line_prefix(cfg_.prefix_template, cfg_.spec.role, w.rank, lr);
 
-  WorkerStdio stdio;
+  common::SpawnOptions spawn;
+  spawn.program = cfg_.program;
+  spawn.argv = worker_argv(c, cfg_.program, lr);
+  spawn.env = common::to_envp(env);
+  spawn.nofile_limit = cfg_.worker_nofile;
+  spawn.guard = guard_;  // the worker registers its group before exec
+  spawn.exec_error_prefix = "refrun: ";
+  // fork without waiting for each exec: refrun is back on its loop as soon
+  // as the last worker is forked. vfork saves CPU (no page-table copy) but
+  // blocks refrun until each child has exec'd, which on a busy 2-core machine
+  // delayed reacting to an early failure (common/README.md has the numbers).
+  spawn.launcher = common::SpawnOptions::Launcher::kForkNoWait;
   std::vector<int> child_ends;
   auto plan = [&](int bit, const std::string& file, int console, std::unique_ptr<OutputPump>& pump,
                   int& child_fd) {
@@ -127,26 +131,26 @@ void Agent::spawn_worker(int lr, const RankLogPaths& paths) {
     }
     child_ends.push_back(child_fd);
   };
-  plan(kStdOut, paths.stdout_log, cfg_.console_out, w.out, stdio.out);
-  plan(kStdErr, paths.stderr_log, cfg_.console_err, w.err, stdio.err);
+  plan(kStdOut, paths.stdout_log, cfg_.console_out, w.out, spawn.stdout_fd);
+  plan(kStdErr, paths.stderr_log, cfg_.console_err, w.err, spawn.stderr_fd);
 
-  std::vector<std::string> argv = worker_argv(c, cfg_.program, lr);
   try {
-    w.proc = spawn_process(cfg_.program, argv, to_envp(env), stdio);
+    // An exec failure is not an exception: the worker exits 127 with a line
+    // on its stderr, as upstream's would.
+    w.proc = common::spawn(spawn);
   } catch (...) {
     for (int fd : child_ends) close(fd);
     throw;
   }
   for (int fd : child_ends) close(fd);
-  if (guard_) guard_->add(w.proc.pid);
   workers_.push_back(std::move(w));
   ++alive_;
   size_t index = workers_.size() - 1;
-  loop_.watch_fd(workers_[index].proc.pidfd, [this, index](uint32_t) { on_worker_exit(index); });
+  loop_.watch_fd(workers_[index].proc.pidfd(), [this, index](uint32_t) { on_worker_exit(index); });
 }
 
 void Agent::record_exit(Worker& w, int exitcode) {
-  loop_.unwatch_fd(w.proc.pidfd);
+  loop_.unwatch_fd(w.proc.pidfd());
   // Everything the worker wrote is in its pipes now: take it before moving on.
   if (w.out) w.out->drain();
   if (w.err) w.err->drain();
@@ -157,12 +161,15 @@ void Agent::record_exit(Worker& w, int exitcode) {
 
 void Agent::on_worker_exit(size_t index) {
   Worker& w = workers_[index];
-  int code = 0;
-  if (w.exited || !reap_process(w.proc, code, false)) return;
+  if (w.exited) return;
+  auto status = w.proc.try_reap();
+  if (!status) return;
+  int code = status->torchelastic_code();
   record_exit(w, code);
   if (state_ == State::kRunning) {
     if (code != 0) {
-      failures_.push_back({w.rank, w.local_rank, code, w.proc.pid, now_seconds(), w.error_file});
+      failures_.push_back(
+          {w.rank, w.local_rank, code, w.proc.pid(), common::unix_seconds(), w.error_file});
       begin_stop(StopReason::kFailure, SIGTERM);
     } else if (alive_ == 0) {
       on_all_succeeded();
@@ -178,24 +185,27 @@ void Agent::begin_stop(StopReason reason, int signo) {
   // Workers that already exited on their own failed by themselves, not
   // because refrun stopped them: collect them before signalling.
   for (auto& w : workers_) {
-    int code = 0;
-    if (w.exited || !reap_process(w.proc, code, false)) continue;
+    if (w.exited) continue;
+    auto status = w.proc.try_reap();
+    if (!status) continue;
+    int code = status->torchelastic_code();
     record_exit(w, code);
     if (code != 0 && reason == StopReason::kFailure)
-      failures_.push_back({w.rank, w.local_rank, code, w.proc.pid, now_seconds(), w.error_file});
+      failures_.push_back(
+          {w.rank, w.local_rank, code, w.proc.pid(), common::unix_seconds(), w.error_file});
   }
   for (auto& w : workers_)
-    if (!w.exited) kill_group(w.proc.pid, signo);
+    if (!w.exited) common::kill_group(w.proc.pid(), signo);
   if (alive_ == 0) {
     on_group_stopped();
     return;
   }
-  auto grace = std::chrono::duration_cast<EventLoop::Clock::duration>(
+  auto grace = std::chrono::duration_cast<common::EventLoop::Clock::duration>(
       std::chrono::duration<double>(cfg_.launch.stop_timeout));
   grace_timer_ = loop_.add_timer(grace, [this] {
     grace_timer_ = 0;
     for (auto& w : workers_)
-      if (!w.exited) kill_group(w.proc.pid, SIGKILL);
+      if (!w.exited) common::kill_group(w.proc.pid(), SIGKILL);
   });
 }
 
@@ -205,18 +215,18 @@ void Agent::cleanup_attempt() {
   for (auto& w : workers_) {
     if (w.out) w.out->close();
     if (w.err) w.err->close();
-    if (w.proc.pidfd >= 0) {
-      loop_.unwatch_fd(w.proc.pidfd);
-      close(w.proc.pidfd);
-      w.proc.pidfd = -1;
-    }
-    if (w.proc.pid > 0) {
-      // The worker is reaped; whatever it left behind in its group goes too.
-      kill_group(w.proc.pid, SIGKILL);
-      if (guard_) guard_->remove(w.proc.pid);
-      w.proc.pid = -1;
-    }
+    release_worker(w);
   }
+}
+
+void Agent::release_worker(Worker& w) {
+  if (w.proc.pidfd() >= 0) loop_.unwatch_fd(w.proc.pidfd());
+  if (w.proc.pid() > 0) {
+    // The worker is reaped; whatever it left behind in its group goes too.
+    common::kill_group(w.proc.pid(), SIGKILL);
+    if (guard_) guard_->release(w.proc.pid());
+  }
+  w.proc = common::Process();  // forgotten: a second cleanup does nothing
 }
 
 void Agent::on_group_stopped() {
@@ -269,7 +279,7 @@ void Agent::on_signal() {
   if (n != static_cast<ssize_t>(sizeof info)) return;
   int signo = static_cast<int>(info.ssi_signo);
   if (state_ == State::kDone) return;
-  say("received " + signal_name(signo) + ", stopping workers");
+  say("received " + common::signal_name(signo) + ", stopping workers");
   signal_ = signo;
   if (state_ == State::kRunning) {
     begin_stop(StopReason::kSignal, signo);
@@ -277,7 +287,7 @@ void Agent::on_signal() {
     // Already stopping (after a failure): forward this one too, then exit.
     stop_reason_ = StopReason::kSignal;
     for (auto& w : workers_)
-      if (!w.exited) kill_group(w.proc.pid, signo);
+      if (!w.exited) common::kill_group(w.proc.pid(), signo);
   } else {
     finish(128 + signo);  // no workers running
   }
@@ -297,11 +307,10 @@ void Agent::on_rendezvous_lost(const std::string& why) {
 void Agent::fatal(const std::string& message) {
   say("error: " + message);
   for (auto& w : workers_) {
-    if (w.exited || w.proc.pidfd < 0) continue;
-    kill_group(w.proc.pid, SIGKILL);
-    int code = 0;
-    reap_process(w.proc, code, true);  // SIGKILL cannot be refused: this returns
-    record_exit(w, code);
+    if (w.exited || w.proc.pidfd() < 0) continue;
+    common::kill_group(w.proc.pid(), SIGKILL);
+    // SIGKILL cannot be refused: this returns.
+    record_exit(w, w.proc.wait().torchelastic_code());
   }
   finish(1);
 }
@@ -312,9 +321,35 @@ void Agent::finish(int code) {
   exit_code_ = code;
   cleanup_attempt();
   if (cfg_.signal_fd >= 0) loop_.unwatch_fd(cfg_.signal_fd);
+  if (guard_ && guard_->pidfd() >= 0) loop_.unwatch_fd(guard_->pidfd());
   if (!shut_down_) {
     shut_down_ = true;
     rdzv_.shutdown();
   }
   loop_.stop();
 }
+
+void Agent::watch_guard() {
+  if (guard_ && guard_->pidfd() >= 0)
+    loop_.watch_fd(guard_->pidfd(), [this](uint32_t) { on_guard_died(); });
+}
+
+// The guard ignores every catchable signal, so this is a SIGKILL or the OOM
+// killer. Without it a SIGKILL of refrun would orphan every grandchild: a
+// new guard learns every group still registered.
+void Agent::on_guard_died() {
+  pid_t old = guard_->pid();
+  loop_.unwatch_fd(guard_->pidfd());
+  try {
+    guard_->restart();
+  } catch (const std::exception& e) {
+    fatal("the process guard (pid " + std::to_string(old) +
+          ") died and cannot be restarted: " + e.what());
+    return;
+  }
+  say("the process guard (pid " + std::to_string(old) + ") died; started a new one (pid " +
+      std::to_string(guard_->pid()) + ")");
+  watch_guard();
+}
+
+}  // namespace refrun

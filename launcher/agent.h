@@ -6,19 +6,24 @@
 // timer. The agent knows the rendezvous only through its interface.
 #pragma once
 
+#include <sys/resource.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
+#include "common/process.h"
+#include "common/process_guard.h"
 #include "failure_summary.h"
 #include "log_layout.h"
 #include "options.h"
 #include "output_pump.h"
-#include "process_guard.h"
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
 #include "worker_env.h"
-#include "worker_process.h"
+
+namespace refrun {
 
 struct AgentConfig {
   LaunchConfig launch;
@@ -31,11 +36,15 @@ struct AgentConfig {
   int signal_fd = -1;           // signalfd for launch.signals_to_handle; -1 none
   int console_out = 1;
   int console_err = 2;
+  // RLIMIT_NOFILE for workers: the limit refrun had before raising its own.
+  std::optional<rlimit> worker_nofile;
 };
 
 class Agent {
  public:
-  Agent(EventLoop& loop, Rendezvous& rdzv, ProcessGuard* guard, AgentConfig config);
+  // `guard` (may be null) learns every worker's process group; if it dies,
+  // the agent starts a new one.
+  Agent(common::EventLoop& loop, Rendezvous& rdzv, common::ProcessGuard* guard, AgentConfig config);
   ~Agent();
 
   // Runs the job to its end; returns refrun's exit status: 0 success, 1
@@ -51,7 +60,7 @@ class Agent {
   struct Worker {
     int local_rank = 0;
     int rank = 0;
-    SpawnedProcess proc;
+    common::Process proc;
     bool exited = false;
     int exitcode = 0;
     std::string error_file;
@@ -59,9 +68,9 @@ class Agent {
     std::unique_ptr<OutputPump> err;
   };
 
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   Rendezvous& rdzv_;
-  ProcessGuard* guard_;
+  common::ProcessGuard* guard_;
   AgentConfig cfg_;
   State state_ = State::kInit;
   StopReason stop_reason_ = StopReason::kFailure;
@@ -72,7 +81,7 @@ class Agent {
   int signal_ = 0;
   int exit_code_ = 1;
   bool shut_down_ = false;
-  EventLoop::TimerId grace_timer_ = 0;
+  common::EventLoop::TimerId grace_timer_ = 0;
   std::vector<WorkerFailure> failures_;  // of the current attempt
   std::string lost_reason_;              // why the rendezvous is gone (kRendezvousLost)
 
@@ -89,7 +98,12 @@ class Agent {
   void on_signal();
   void on_membership_change();
   void on_rendezvous_lost(const std::string& why);
+  void watch_guard();
+  void on_guard_died();
+  void release_worker(Worker& w);
   void fatal(const std::string& message);
   void finish(int code);
   void say(const std::string& line);
 };
+
+}  // namespace refrun

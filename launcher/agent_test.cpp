@@ -13,26 +13,28 @@
 
 #include "log_layout.h"
 
+namespace refrun {
+
 using ::testing::_;
 
 namespace {
 
 class FakeRendezvous : public Rendezvous {
  public:
-  explicit FakeRendezvous(EventLoop& loop) : loop_(loop) {}
+  explicit FakeRendezvous(common::EventLoop& loop) : loop_(loop) {}
   // Rounds answer from the loop, like a real backend. `agreed_restart` lets a
   // test pretend the job agreed on another restart count than ours.
   void next_round(int restart_count, Done done, Fail fail) override {
     asked.push_back(restart_count);
     if (fail_rounds) {
-      loop_.add_timer(EventLoop::Clock::duration::zero(), [fail] { fail("no quorum"); });
+      loop_.add_timer(common::EventLoop::Clock::duration::zero(), [fail] { fail("no quorum"); });
       return;
     }
     RendezvousResult r;
     r.master_addr = "127.0.0.1";
     r.master_port = 1;
     r.restart_count = agreed_restart >= 0 ? agreed_restart : restart_count;
-    loop_.add_timer(EventLoop::Clock::duration::zero(), [r, done] { done(r); });
+    loop_.add_timer(common::EventLoop::Clock::duration::zero(), [r, done] { done(r); });
   }
   void on_membership_change(std::function<void()> cb) override { membership_cb = std::move(cb); }
   void on_lost(std::function<void(const std::string&)> cb) override { lost_cb = std::move(cb); }
@@ -55,12 +57,12 @@ class FakeRendezvous : public Rendezvous {
   int shutdowns = 0;
 
  private:
-  EventLoop& loop_;
+  common::EventLoop& loop_;
 };
 
 struct AgentFixture : ::testing::Test {
   std::string dir;
-  EventLoop loop;
+  common::EventLoop loop;
   FakeRendezvous rdzv{loop};
   int err_pipe[2];
 
@@ -235,3 +237,5 @@ TEST_F(AgentFixture, TeedOutputIsDrainedAfterTheWorkerExits) {
   EXPECT_EQ(out.rfind("[default0]:line 0\n", 0), 0u);
   EXPECT_NE(out.find("[default0]:line 199\n[default0]:tail\n"), std::string::npos) << out;
 }
+
+}  // namespace refrun

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "signal_names.h"
+#include "common/signal_names.h"
+
+namespace refrun {
 
 std::optional<ErrorRecord> read_error_file(const std::string& path) {
   std::ifstream in(path);
@@ -78,8 +80,8 @@ Shown describe(const WorkerFailure& f) {
   }
   if (s.message.empty()) {
     if (f.exitcode < 0)
-      s.message = "Signal " + std::to_string(-f.exitcode) + " (" + signal_name(-f.exitcode) +
-                  ") received by PID " + std::to_string(f.pid);
+      s.message = "Signal " + std::to_string(-f.exitcode) + " (" +
+                  common::signal_name(-f.exitcode) + ") received by PID " + std::to_string(f.pid);
     else
       s.message = "To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html";
   }
@@ -147,3 +149,5 @@ std::string format_failure_summary(const std::string& name,
   return border + "\n" + title + "\n" + section + "\nFailures:\n" + other_fmt + "\n" + section +
          "\nRoot Cause (first observed failure):\n" + root_fmt + "\n" + border + "\n";
 }
+
+}  // namespace refrun

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace refrun {
+
 struct ErrorRecord {
   std::string message;              // message.message
   std::string traceback;            // message.extraInfo.py_callstack, else the message
@@ -34,3 +36,5 @@ std::string format_failure_summary(const std::string& name,
                                    const std::string& hostname);
 
 std::string local_hostname();
+
+}  // namespace refrun

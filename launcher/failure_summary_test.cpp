@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+namespace refrun {
+
 namespace {
 std::string write_temp(const std::string& content) {
   char buf[] = "/tmp/refrun_err_XXXXXX";
@@ -91,3 +93,5 @@ TEST(FailureSummary, BorderWidthFollowsTheWidestLineUpTo60) {
   std::string s = format_failure_summary("a", {f}, "h");
   EXPECT_EQ(s.substr(0, s.find('\n')), std::string(60, '='));
 }
+
+}  // namespace refrun

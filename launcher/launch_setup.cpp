@@ -4,25 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <random>
 
+#include "common/random.h"
 #include "nproc.h"
+#include "rendezvous/registry.h"
 #include "worker_command.h"
 
-std::string random_uuid() {
-  std::random_device rd;
-  unsigned char b[16];
-  for (auto& x : b) x = static_cast<unsigned char>(rd());
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
+namespace refrun {
 
 static std::string resolve_program(const LaunchConfig& c, const Environment& env) {
   if (c.no_python && !c.run_path) {
@@ -65,7 +53,7 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
     params.backend = "c10d";
     params.standalone = true;
     params.endpoint = "localhost:0";
-    params.run_id = random_uuid();
+    params.run_id = common::random_uuid();
     params.min_nodes = params.max_nodes = 1;
     params.node_rank = 0;
     // MASTER_ADDR=localhost unless --local-addr says otherwise.
@@ -96,3 +84,5 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   auto it = env.find("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE");
   if (it != env.end()) agent.prefix_template = it->second;
 }
+
+}  // namespace refrun

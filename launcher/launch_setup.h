@@ -7,10 +7,11 @@
 
 #include "agent.h"
 #include "options.h"
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
+
+namespace refrun {
 
 void prepare_launch(const LaunchConfig& launch, const Environment& env, AgentConfig& agent,
                     RendezvousParams& params);
 
-// A random RFC 4122 version 4 uuid, like Python's uuid.uuid4().
-std::string random_uuid();
+}  // namespace refrun

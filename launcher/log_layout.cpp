@@ -8,7 +8,10 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "text_util.h"
+#include "common/text.h"
+#include "template_substitute.h"
+
+namespace refrun {
 
 static bool make_dirs(const std::string& path) {
   std::string::size_type pos = 0;
@@ -90,3 +93,5 @@ std::string log_line_prefix(const std::string& tmpl, const std::string& role, in
                                     {"rank", std::to_string(rank)},
                                     {"local_rank", std::to_string(local_rank)}});
 }
+
+}  // namespace refrun

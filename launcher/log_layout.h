@@ -8,6 +8,8 @@
 
 #include "options.h"
 
+namespace refrun {
+
 struct RankLogPaths {
   std::string dir;
   std::string stdout_log;
@@ -34,3 +36,5 @@ std::vector<RankLogPaths> make_attempt_dirs(const std::string& run_dir, int atte
 // upstream's default "[<role><local_rank>]:".
 std::string log_line_prefix(const std::string& tmpl, const std::string& role, int rank,
                             int local_rank);
+
+}  // namespace refrun

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+namespace refrun {
+
 namespace {
 struct TempDir {
   std::string path;
@@ -84,3 +86,5 @@ TEST(LogLayout, RemoveIfNoFilesKeepsLogs) {
   remove_if_no_files(t.path + "/full");
   EXPECT_TRUE(is_dir(paths[1].dir));
 }
+
+}  // namespace refrun

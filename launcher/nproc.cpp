@@ -4,7 +4,9 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include "text_util.h"
+#include "common/text.h"
+
+namespace refrun {
 
 int cpu_count() {
   cpu_set_t set;
@@ -32,7 +34,7 @@ static int override_or(const Environment& env, const char* name, int (*detect)()
   auto it = env.find(name);
   int n = 0;
   if (it != env.end()) {
-    if (!parse_int(trim(it->second), n) || n < 0)
+    if (!common::parse_int(common::trim(it->second), n) || n < 0)
       throw UsageError(std::string(name) + " " + it->second + ": not a device count");
     return n;
   }
@@ -40,9 +42,9 @@ static int override_or(const Environment& env, const char* name, int (*detect)()
 }
 
 int resolve_nproc(const std::string& raw, const Environment& env) {
-  std::string value = trim(raw);
+  std::string value = common::trim(raw);
   int n = 0;
-  if (parse_int(value, n)) {
+  if (common::parse_int(value, n)) {
     if (n < 1) throw UsageError("--nproc-per-node " + raw + ": must be at least 1");
     return n;
   }
@@ -69,3 +71,5 @@ int resolve_nproc(const std::string& raw, const Environment& env) {
   }
   throw UsageError("--nproc-per-node " + raw + ": Unsupported nproc_per_node value");
 }
+
+}  // namespace refrun

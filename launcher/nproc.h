@@ -7,6 +7,8 @@
 
 #include "options.h"
 
+namespace refrun {
+
 // Online CPUs this process may run on (its affinity mask).
 int cpu_count();
 // CUDA devices the driver reports (it honours CUDA_VISIBLE_DEVICES); 0 when
@@ -16,3 +18,5 @@ int cuda_device_count();
 // Throws UsageError("--nproc-per-node <value>: ...") on a bad value or when
 // the asked-for devices are absent.
 int resolve_nproc(const std::string& value, const Environment& env);
+
+}  // namespace refrun

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+namespace refrun {
+
 namespace {
 std::string error_of(const std::string& value, const Environment& env) {
   try {
@@ -57,3 +59,5 @@ TEST(Nproc, UnknownValue) {
       error_of("unknown", {}).find("--nproc-per-node unknown: Unsupported nproc_per_node value"),
       std::string::npos);
 }
+
+}  // namespace refrun

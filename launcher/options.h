@@ -1,25 +1,31 @@
 // The command line of refrun: torchrun's options parsed into a plain struct,
 // validated before anything starts. Bad input is a UsageError whose message is
-// the one line refrun prints after "refrun: error: ".
+// the one line refrun prints after "refrun: error: ". The options themselves
+// (spellings, PET_ names, defaults, parsers, help) are the rows of
+// option_table.cpp; their value parsers are in option_values.*.
 #pragma once
 
+#include <csignal>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "common/environment.h"
 #include "std_streams.h"
 
-using Environment = std::map<std::string, std::string>;
+namespace refrun {
 
-// Reads the process environment into a map (tests pass their own).
-Environment current_environment();
+// refrun's environment and each worker's: name -> value.
+using Environment = common::Environment;
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Member defaults equal option_table()'s (a test holds them together), so a
+// LaunchConfig{} is what an empty command line gives.
 struct LaunchConfig {
   int min_nodes = 1;
   int max_nodes = 1;
@@ -45,11 +51,12 @@ struct LaunchConfig {
   int master_port = 29500;
   std::string local_addr;
   std::string logs_specs = "default";
-  std::vector<int> signals_to_handle;
+  std::vector<int> signals_to_handle{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
   bool virtual_local_rank = false;
   double stop_timeout = 30.0;  // seconds between SIGTERM and SIGKILL
   std::string script;
   std::vector<std::string> script_args;
+  friend bool operator==(const LaunchConfig&, const LaunchConfig&) = default;
 };
 
 struct ParsedCommandLine {
@@ -63,7 +70,4 @@ struct ParsedCommandLine {
 // UsageError for every bad value. Does not touch the file system.
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args, const Environment& env);
 
-// Parses "N" or "MIN:MAX" (--nnodes).
-std::pair<int, int> parse_nnodes(const std::string& value);
-// Parses "k=v,k=v", quotes around the whole value or a value stripped.
-std::map<std::string, std::string> parse_rdzv_conf(const std::string& value);
+}  // namespace refrun

@@ -4,6 +4,10 @@
 
 #include <csignal>
 
+#include "option_values.h"
+
+namespace refrun {
+
 namespace {
 
 LaunchConfig parse(std::vector<std::string> args, const Environment& env = {}) {
@@ -241,3 +245,13 @@ TEST(Options, UnambiguousPrefixesAsArgparse) {
   EXPECT_NE(usage_error({"--rdzv=x", "s"}).find("--rdzv: ambiguous option"), std::string::npos);
   EXPECT_NE(usage_error({"--ma=x", "s"}).find("ambiguous"), std::string::npos);
 }
+
+TEST(Options, SignalListRejectsUnknownAndUncatchable) {
+  EXPECT_EQ(parse_signal_list("SIGTERM,INT"), (std::vector<int>{SIGTERM, SIGINT}));
+  EXPECT_EQ(parse_signal_list(" SIGUSR2 "), std::vector<int>{SIGUSR2});
+  EXPECT_THROW(parse_signal_list("SIGTERM,BOGUS"), std::invalid_argument);
+  EXPECT_THROW(parse_signal_list("SIGKILL"), std::invalid_argument);
+  EXPECT_THROW(parse_signal_list(""), std::invalid_argument);
+}
+
+}  // namespace refrun

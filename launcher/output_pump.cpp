@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
+
+namespace refrun {
 
 void write_all(int fd, const char* data, size_t len) {
   while (len > 0) {
@@ -26,7 +28,7 @@ void write_all(int fd, const char* data, size_t len) {
   }
 }
 
-OutputPump::OutputPump(EventLoop& loop, int read_fd, int file_fd, int console_fd,
+OutputPump::OutputPump(common::EventLoop& loop, int read_fd, int file_fd, int console_fd,
                        std::string prefix)
     : loop_(loop),
       fd_(read_fd),
@@ -98,3 +100,5 @@ void OutputPump::close() {
   if (file_fd_ >= 0) ::close(file_fd_);
   file_fd_ = -1;
 }
+
+}  // namespace refrun

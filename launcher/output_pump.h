@@ -6,12 +6,16 @@
 
 #include <string>
 
+namespace common {
 class EventLoop;
+}
+
+namespace refrun {
 
 class OutputPump {
  public:
   // Takes ownership of read_fd (made non-blocking) and file_fd (-1: none).
-  OutputPump(EventLoop& loop, int read_fd, int file_fd, int console_fd, std::string prefix);
+  OutputPump(common::EventLoop& loop, int read_fd, int file_fd, int console_fd, std::string prefix);
   ~OutputPump();
   OutputPump(const OutputPump&) = delete;
   OutputPump& operator=(const OutputPump&) = delete;
@@ -25,7 +29,7 @@ class OutputPump {
   void close();
 
  private:
-  EventLoop& loop_;
+  common::EventLoop& loop_;
   int fd_;
   int file_fd_;
   int console_fd_;
@@ -39,3 +43,5 @@ class OutputPump {
 
 // write() until everything is out (retries EINTR, waits on EAGAIN).
 void write_all(int fd, const char* data, size_t len);
+
+}  // namespace refrun

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "common/event_loop.h"
+
+namespace refrun {
 
 namespace {
 std::string read_all(int fd) {
@@ -17,7 +19,7 @@ std::string read_all(int fd) {
 }  // namespace
 
 TEST(OutputPump, PrefixesWholeLinesAndCopiesRawBytesToTheFile) {
-  EventLoop loop;
+  common::EventLoop loop;
   int in[2], console[2];
   ASSERT_EQ(pipe(in), 0);
   ASSERT_EQ(pipe2(console, O_NONBLOCK), 0);
@@ -45,7 +47,7 @@ TEST(OutputPump, PrefixesWholeLinesAndCopiesRawBytesToTheFile) {
 }
 
 TEST(OutputPump, LoopDeliversDataUntilEof) {
-  EventLoop loop;
+  common::EventLoop loop;
   int in[2], console[2];
   ASSERT_EQ(pipe(in), 0);
   ASSERT_EQ(pipe2(console, O_NONBLOCK), 0);
@@ -57,3 +59,5 @@ TEST(OutputPump, LoopDeliversDataUntilEof) {
   close(console[0]);
   close(console[1]);
 }
+
+}  // namespace refrun

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+namespace refrun {
+
 TEST(StdSpec, SingleValueAppliesToEveryRank) {
   StdSpec s = parse_std_spec("2");
   EXPECT_EQ(s.for_rank(0), kStdErr);
@@ -21,3 +23,5 @@ TEST(StdSpec, BadValues) {
   for (const char* bad : {"4", "-1", "x", "", "0:4", "a:1", "0:", ":1"})
     EXPECT_THROW(parse_std_spec(bad), std::invalid_argument) << bad;
 }
+
+}  // namespace refrun

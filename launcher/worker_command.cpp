@@ -2,13 +2,16 @@
 
 #include <unistd.h>
 
-#include "text_util.h"
+#include "common/text.h"
+#include "template_substitute.h"
+
+namespace refrun {
 
 std::string find_in_path(const std::string& name, const Environment& env) {
   if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
   auto it = env.find("PATH");
   std::string path = it == env.end() ? "/usr/local/bin:/usr/bin:/bin" : it->second;
-  for (const std::string& dir : split(path, ':')) {
+  for (const std::string& dir : common::split(path, ':')) {
     std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
@@ -52,3 +55,5 @@ std::vector<std::string> worker_argv(const LaunchConfig& c, const std::string& p
 std::string entrypoint_name(const LaunchConfig& c) {
   return c.script;
 }
+
+}  // namespace refrun

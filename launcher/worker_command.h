@@ -7,6 +7,8 @@
 
 #include "options.h"
 
+namespace refrun {
+
 // PYTHON_EXEC if set, else the first python3 on PATH (resolved to a path).
 // Throws UsageError when there is none.
 std::string python_executable(const Environment& env);
@@ -18,3 +20,5 @@ std::vector<std::string> worker_argv(const LaunchConfig& config, const std::stri
                                      int local_rank);
 // Upstream names a failed job after the script (or module) it ran.
 std::string entrypoint_name(const LaunchConfig& config);
+
+}  // namespace refrun

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+namespace refrun {
+
 using Argv = std::vector<std::string>;
 
 TEST(WorkerCommand, PythonScript) {
@@ -62,3 +64,5 @@ TEST(WorkerCommand, LocalRankSubstitutionIsPythonTemplate) {
   EXPECT_EQ(worker_argv(c, "/abs/run.sh", 3),
             (Argv{"run.sh", "3", "a${local_rank}", "${other}", "$", "cost$5"}));
 }
+
+}  // namespace refrun

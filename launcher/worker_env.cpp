@@ -1,6 +1,8 @@
 #include "worker_env.h"
 
-#include "text_util.h"
+#include "common/text.h"
+
+namespace refrun {
 
 const char* const kOmpWarning =
     "*****************************************\n"
@@ -16,11 +18,11 @@ bool needs_omp_default(const Environment& env, int nproc) {
 std::string visible_device_for(const Environment& base, int local_rank) {
   auto it = base.find("CUDA_VISIBLE_DEVICES");
   if (it == base.end()) return std::to_string(local_rank);
-  auto devices = split(it->second, ',');
+  auto devices = common::split(it->second, ',');
   if (local_rank >= static_cast<int>(devices.size()))
     throw UsageError("--virtual-local-rank: local rank " + std::to_string(local_rank) +
                      " has no device in CUDA_VISIBLE_DEVICES=" + it->second);
-  return trim(devices[local_rank]);
+  return common::trim(devices[local_rank]);
 }
 
 Environment build_worker_env(const Environment& base, const WorkerGroupSpec& spec,
@@ -53,3 +55,5 @@ Environment build_worker_env(const Environment& base, const WorkerGroupSpec& spe
   }
   return env;
 }
+
+}  // namespace refrun

@@ -6,7 +6,9 @@
 #include <string>
 
 #include "options.h"
-#include "rendezvous.h"
+#include "rendezvous/rendezvous.h"
+
+namespace refrun {
 
 struct WorkerGroupSpec {
   std::string role = "default";
@@ -30,3 +32,5 @@ extern const char* const kOmpWarning;
 // existing CUDA_VISIBLE_DEVICES list. Throws UsageError when the list is too
 // short for local_world_size.
 std::string visible_device_for(const Environment& base, int local_rank);
+
+}  // namespace refrun

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+namespace refrun {
+
 namespace {
 RendezvousResult two_nodes_of_four(int group_rank) {
   RendezvousResult r;
@@ -73,3 +75,5 @@ TEST(WorkerEnv, VirtualLocalRank) {
   EXPECT_EQ(env["CUDA_VISIBLE_DEVICES"], "5");
   EXPECT_THROW(visible_device_for({{"CUDA_VISIBLE_DEVICES", "0,1"}}, 2), UsageError);
 }
+
+}  // namespace refrun

@@ -17,7 +17,10 @@
 #include <thread>
 #include <vector>
 
-#include "c10d_socket.h"
+#include "common/free_port.h"
+#include "rendezvous/c10d/socket.h"
+
+namespace refrun {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -41,9 +44,7 @@ class C10dE2E : public ::testing::Test {
     char tmpl[] = "/tmp/c10d_e2e_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir = tmpl;
-    std::string err;
-    port = pick_free_port("127.0.0.1", err);
-    ASSERT_GT(port, 0) << err;
+    port = common::pick_free_port("127.0.0.1");
   }
   void TearDown() override {
     for (auto* p : procs) {
@@ -352,9 +353,7 @@ TEST_F(C10dE2E, GarbageSentToTheStoreDoesNotHurtTheJob) {
 
 TEST_F(C10dE2E, TwoJobsOnTheirOwnEndpointsAtOnce) {
   std::string w = script("exit 0");
-  std::string err;
-  int port2 = pick_free_port("127.0.0.1", err);
-  ASSERT_GT(port2, 0) << err;
+  int port2 = common::pick_free_port("127.0.0.1");
   std::vector<Refrun*> all;
   for (int i = 0; i < 2; ++i) {
     all.push_back(&start({"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=jobA", fast}, w));
@@ -393,3 +392,5 @@ TEST_F(C10dE2E, SixteenAgentsTimesFourWorkers) {
   EXPECT_EQ(ranks(0, 64), range(64));
   std::printf("16 agents x 4 workers: %lld ms wall\n", static_cast<long long>(ms.count()));
 }
+
+}  // namespace refrun

@@ -10,6 +10,8 @@
 
 #include "refrun_harness.h"
 
+namespace refrun {
+
 namespace {
 
 std::map<std::string, std::string> parse_env_file(const std::string& path) {
@@ -356,3 +358,5 @@ TEST(RefrunLaunch, NoGpuIsAUsageError) {
   EXPECT_NE(r.err.find("--nproc-per-node gpu"), std::string::npos) << r.err;
   EXPECT_FALSE(file_exists(dir / "0"));
 }
+
+}  // namespace refrun

@@ -3,6 +3,8 @@
 
 #include "refrun_harness.h"
 
+namespace refrun {
+
 namespace {
 // Debian's python3 if present (the pyenv shim is slow to start), else PATH.
 std::map<std::string, std::string> python_env(const ScratchDir& dir) {
@@ -30,3 +32,5 @@ TEST(RefrunPython, ScriptModuleAndRunPath) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(read_file(dir / "p_1"), "__main__ p_\n");
 }
+
+}  // namespace refrun

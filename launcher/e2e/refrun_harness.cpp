@@ -15,6 +15,8 @@
 
 extern char** environ;
 
+namespace refrun {
+
 namespace {
 const bool kSubreaper = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
 }  // namespace
@@ -160,3 +162,5 @@ RunResult run_refrun(const std::vector<std::string>& args,
   int code = p.wait();
   return {code, p.out(), p.err()};
 }
+
+}  // namespace refrun

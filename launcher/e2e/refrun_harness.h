@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace refrun {
+
 std::string e2e_script(const std::string& name);
 
 // The test process is a child subreaper (set up at start-up), so workers
@@ -64,3 +66,5 @@ struct RunResult {
 };
 RunResult run_refrun(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env, const std::string& dir);
+
+}  // namespace refrun

@@ -1,10 +1,18 @@
 // Signals to refrun, and that no worker or grandchild outlives it.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <fstream>
+#include <functional>
+#include <iterator>
+#include <sstream>
+#include <thread>
 
 #include "refrun_harness.h"
+
+namespace refrun {
 
 namespace {
 
@@ -35,6 +43,56 @@ void expect_all_gone(const std::vector<pid_t>& pids) {
     if (!gone) kill(p, SIGKILL);
   }
   reap_orphans();
+}
+
+// refrun's guard: the child of `parent` named refrun-guard; 0 if none.
+pid_t guard_of(pid_t parent) {
+  DIR* d = opendir("/proc");
+  pid_t found = 0;
+  while (dirent* e = d ? readdir(d) : nullptr) {
+    pid_t pid = static_cast<pid_t>(atoi(e->d_name));
+    if (pid <= 0) continue;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    if (close == std::string::npos || line.find("(refrun-guard)") == std::string::npos) continue;
+    char state = 0;
+    pid_t ppid = 0;
+    std::istringstream(line.substr(close + 2)) >> state >> ppid;
+    if (ppid == parent && state != 'Z') found = pid;
+  }
+  if (d) closedir(d);
+  return found;
+}
+
+// Pids of live processes whose environment holds `tag`.
+std::vector<pid_t> tagged(const std::string& tag) {
+  std::vector<pid_t> out;
+  DIR* d = opendir("/proc");
+  while (dirent* e = d ? readdir(d) : nullptr) {
+    pid_t pid = static_cast<pid_t>(atoi(e->d_name));
+    if (pid <= 0) continue;
+    std::ifstream env("/proc/" + std::to_string(pid) + "/environ");
+    std::string all((std::istreambuf_iterator<char>(env)), std::istreambuf_iterator<char>());
+    if (all.find(tag) == std::string::npos) continue;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    if (close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z')
+      out.push_back(pid);
+  }
+  if (d) closedir(d);
+  return out;
+}
+
+bool eventually(const std::function<bool()>& cond) {
+  for (int i = 0; i < 2000; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
 }
 
 }  // namespace
@@ -109,3 +167,50 @@ TEST(RefrunSignals, SignalsToHandleChoosesTheSignals) {
   EXPECT_NE(p.err().find("received SIGUSR1"), std::string::npos) << p.err();
   expect_all_gone(pids);
 }
+
+// The guard ignores every catchable signal; a SIGKILLed guard is replaced,
+// and the new one still kills every worker group when refrun is SIGKILLed.
+TEST(RefrunSignals, GuardSurvivesSignalsAndIsReplacedAfterSigkill) {
+  ScratchDir dir;
+  RefrunProcess p({"--nproc-per-node=2", "--no-python", e2e_script("trap_term.sh")},
+                  {{"OUT_DIR", dir.path()}, {"IGNORE_TERM", "1"}}, dir.path());
+  auto pids = started_pids(dir, 2);
+  pid_t guard = guard_of(p.pid());
+  ASSERT_GT(guard, 0) << "no process named refrun-guard under refrun";
+  for (int s : {SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGALRM, SIGPIPE})
+    kill(guard, s);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(guard_of(p.pid()), guard) << "the guard died of a catchable signal";
+  kill(guard, SIGKILL);
+  EXPECT_TRUE(eventually([&] {
+    return p.err().find("died; started a new one") != std::string::npos;
+  })) << p.err();
+  pid_t replacement = guard_of(p.pid());
+  EXPECT_GT(replacement, 0);
+  EXPECT_NE(replacement, guard);
+  kill(p.pid(), SIGKILL);
+  EXPECT_EQ(p.wait(), 128 + SIGKILL);
+  expect_all_gone(pids);
+}
+
+// Workers register their group with the guard before execve, so a SIGKILL
+// of refrun at any moment of the start leaves nothing behind: no worker, no
+// grandchild (issue 12: 6 of 100 runs left orphans when the guard learnt
+// the group only after spawn returned).
+TEST(RefrunSignals, SigkillDuringStartLeavesNothing) {
+  for (int ms = 0; ms < 20; ++ms) {
+    ScratchDir dir;
+    std::string tag = "LC_CHAOS_" + std::to_string(getpid()) + "_" + std::to_string(ms);
+    RefrunProcess p({"--nproc-per-node=4", "--no-python", e2e_script("trap_term.sh")},
+                    {{"OUT_DIR", dir.path()}, {"IGNORE_TERM", "1"}, {tag, "1"}}, dir.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    kill(p.pid(), SIGKILL);
+    p.wait();
+    EXPECT_TRUE(eventually([&] { return tagged(tag + "=1").empty(); }))
+        << "left running after a SIGKILL at " << ms << " ms: " << tagged(tag + "=1").size();
+    for (pid_t left : tagged(tag + "=1")) kill(left, SIGKILL);
+    reap_orphans();
+  }
+}
+
+}  // namespace refrun

@@ -1,0 +1,43 @@
+#include "common/text.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace common {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\n\r");
+  if (b == std::string_view::npos) return "";
+  auto e = s.find_last_not_of(" \t\n\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::string_view::size_type start = 0;
+  while (true) {
+    auto pos = s.find(sep, start);
+    out.emplace_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) return out;
+    start = pos + 1;
+  }
+}
+
+bool parse_int(std::string_view s, int& out) {
+  if (s.empty()) return false;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  if (*b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, out);
+  return ec == std::errc() && p == e;
+}
+
+bool parse_double(std::string_view s, double& out) {
+  if (s.empty()) return false;
+  std::string text(s);  // strtod needs a terminator
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && out == out;  // rejects trailing junk and NaN
+}
+
+}  // namespace common

@@ -1,0 +1,20 @@
+// Small string helpers for parsers: trimming, splitting, whole-string numbers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace common {
+
+// Without leading and trailing blanks (space, tab, CR, LF).
+std::string trim(std::string_view s);
+// Every field, empty ones included: split("a,,b", ',') is {"a", "", "b"}.
+std::vector<std::string> split(std::string_view s, char sep);
+// Whole-string base-10 integer ("+7" allowed); false on anything else or
+// overflow.
+bool parse_int(std::string_view s, int& out);
+// Whole-string decimal number; false on anything else, NaN included.
+bool parse_double(std::string_view s, double& out);
+
+}  // namespace common
