@@ -1,4 +1,4 @@
-#include "scenario_run.h"
+#include "job.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

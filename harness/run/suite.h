@@ -8,7 +8,7 @@
 
 #include "profile.h"
 #include "result.h"
-#include "scenario_run.h"
+#include "job.h"
 
 // Scenario files under the given files/folders, sorted; throws on a path that
 // does not exist.
