@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace launchcheck {
+
 namespace {
 
 // Runs in the forked child: only plain syscalls, no allocation after fork.
@@ -88,3 +90,5 @@ void Guard::goodbye() {
   if (pid_ > 0) waitpid(pid_, nullptr, 0);
   pid_ = -1;
 }
+
+}  // namespace launchcheck

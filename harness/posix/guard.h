@@ -1,10 +1,13 @@
 // The guard: a forked (not exec'd) child holding the read end of a pipe from
 // the runner. The runner tells it every process group of the run; if the pipe
 // closes without a goodbye (the runner died, even by SIGKILL), the guard
-// SIGKILLs those groups, so nothing of a scenario outlives it.
+// SIGKILLs those groups, so nothing of a scenario outlives it. Harness-local
+// until common/ provides the merged guard.
 #pragma once
 
 #include <sys/types.h>
+
+namespace launchcheck {
 
 class Guard {
  public:
@@ -24,3 +27,5 @@ class Guard {
   pid_t pid_ = -1;
   int fd_ = -1;
 };
+
+}  // namespace launchcheck

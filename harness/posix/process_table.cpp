@@ -1,11 +1,20 @@
 #include "process_table.h"
 
 #include <dirent.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "clock.h"
+
+namespace launchcheck {
 
 std::vector<ProcInfo> read_process_table() {
   std::vector<ProcInfo> out;
@@ -61,3 +70,35 @@ std::string process_cmdline(pid_t pid) {
     if (c == '\0') c = ' ';
   return s;
 }
+
+void become_subreaper() {
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+std::vector<ProcInfo> live_descendants(pid_t spare) {
+  std::vector<ProcInfo> out;
+  for (auto& p : descendants_of(getpid(), read_process_table()))
+    if (p.state != 'Z' && p.pid != spare) out.push_back(p);
+  return out;
+}
+
+void kill_descendants(pid_t spare) {
+  for (int round = 0; round < 10; ++round) {
+    auto live = live_descendants(spare);
+    if (live.empty()) break;
+    for (auto& p : live) kill(p.pid, SIGKILL);
+  }
+}
+
+void reap_children(double limit_s) {
+  int64_t give_up = now_ns() + static_cast<int64_t>(limit_s * 1e9);
+  for (;;) {
+    pid_t r = waitpid(-1, nullptr, WNOHANG);
+    if (r > 0) continue;
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 || now_ns() >= give_up) break;  // ECHILD: every child reaped
+    usleep(1000);
+  }
+}
+
+}  // namespace launchcheck

@@ -3,7 +3,9 @@
 #include <csignal>
 #include <utility>
 
+namespace launchcheck {
 namespace {
+
 const std::pair<const char*, int> kSignals[] = {
     {"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},       {"SIGQUIT", SIGQUIT}, {"SIGILL", SIGILL},
     {"SIGTRAP", SIGTRAP}, {"SIGABRT", SIGABRT},     {"SIGBUS", SIGBUS},   {"SIGFPE", SIGFPE},
@@ -13,13 +15,14 @@ const std::pair<const char*, int> kSignals[] = {
     {"SIGTTOU", SIGTTOU}, {"SIGXCPU", SIGXCPU},     {"SIGXFSZ", SIGXFSZ}, {"SIGWINCH", SIGWINCH},
     {"SIGSYS", SIGSYS},   {"SIGVTALRM", SIGVTALRM},
 };
+
 }  // namespace
 
-int signal_from_name(const std::string& name) {
+std::optional<int> signal_from_name(const std::string& name) {
   std::string full = name.rfind("SIG", 0) == 0 ? name : "SIG" + name;
   for (const auto& [n, s] : kSignals)
     if (full == n) return s;
-  return 0;
+  return std::nullopt;
 }
 
 std::string signal_name(int signo) {
@@ -27,3 +30,5 @@ std::string signal_name(int signo) {
     if (s == signo) return n;
   return "SIG" + std::to_string(signo);
 }
+
+}  // namespace launchcheck
