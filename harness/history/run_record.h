@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "event_log.h"
+#include "worker_event.h"
+
+namespace launchcheck {
 
 struct AgentRecord {
   std::string node;
@@ -46,6 +48,9 @@ struct RunRecord {
   int64_t start_ns = 0, end_ns = 0;
   bool timed_out = false;
   double timeout_s = 0;
+  // The runner could not set the run up as written (e.g. the agents' working
+  // directory): the verdict is an error, not the launcher's failure.
+  std::string setup_error;
 
   const AgentRecord* agent(const std::string& node) const {
     for (auto& a : agents)
@@ -54,4 +59,7 @@ struct RunRecord {
   }
 };
 
+// "exit code 3", "killed by SIGTERM", "never started", ...
 std::string describe_exit(const AgentRecord& a);
+
+}  // namespace launchcheck
