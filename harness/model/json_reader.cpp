@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+namespace launchcheck {
+
 namespace {
 
 // nlohmann reports a byte offset; people want line:col.
@@ -135,3 +137,5 @@ void ObjectReader::finish() const {
     if (!seen_.count(it.key())) field_error(pointer(it.key()), "unknown key \"" + it.key() + "\"");
   }
 }
+
+}  // namespace launchcheck

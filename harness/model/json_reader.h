@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace launchcheck {
+
 using Json = nlohmann::json;
 
 // A semantic error inside a document: `pointer` is where, `what()` is why.
@@ -60,3 +62,5 @@ class ObjectReader {
 
 [[noreturn]] void field_error(const std::string& pointer, const std::string& message);
 std::string json_type_name(const Json& j);
+
+}  // namespace launchcheck

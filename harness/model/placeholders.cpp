@@ -1,15 +1,11 @@
 #include "placeholders.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <set>
 #include <stdexcept>
 
+#include "free_port.h"
+
+namespace launchcheck {
 namespace {
 
 const std::set<std::string> kNames = {"tmp",          "port",           "rdzv_id",
@@ -134,20 +130,4 @@ std::string check_placeholders(const std::string& text) {
   return "";
 }
 
-int free_tcp_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    throw std::runtime_error(std::string("cannot find a free port: ") + strerror(err));
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+}  // namespace launchcheck

@@ -2,14 +2,19 @@
 // {rdzv_id}, {fixture}, {python_fixture}, {shell_fixture}, {scenario_dir},
 // {build}, {cpus} (online CPUs), {env:NAME} (NAME in the agent's environment
 // before the node's own changes; empty when unset). "{{" and "}}" stand for
-// literal braces.
+// literal braces. They are substituted once per run, before it starts
+// (resolved_scenario.h).
 #pragma once
 
 #include <functional>
 #include <map>
 #include <string>
 
-class Placeholders {
+#include "substitution.h"
+
+namespace launchcheck {
+
+class Placeholders : public Substitution {
  public:
   // Allocates free ports lazily, through `port_source` (tests inject one).
   explicit Placeholders(std::map<std::string, std::string> values,
@@ -25,6 +30,9 @@ class Placeholders {
   void set(const std::string& key, const std::string& value);
   const std::map<std::string, int>& ports() const { return ports_; }
 
+  std::string text(const std::string& s) override { return resolve(s); }
+  std::optional<std::string> regex_text(const std::string& s) override { return resolve_regex(s); }
+
  private:
   std::map<std::string, std::string> values_;
   std::function<int()> port_source_;
@@ -36,5 +44,4 @@ class Placeholders {
 // Checks placeholder names without resolving them: "" when fine, else why.
 std::string check_placeholders(const std::string& text);
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0).
-int free_tcp_port();
+}  // namespace launchcheck

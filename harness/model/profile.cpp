@@ -5,7 +5,11 @@
 
 #include <filesystem>
 
+#include "launch_options.h"
+
 namespace fs = std::filesystem;
+
+namespace launchcheck {
 
 namespace {
 
@@ -168,3 +172,5 @@ std::string find_executable(const std::string& name) {
   }
   return "";
 }
+
+}  // namespace launchcheck

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "scenario.h"
+#include "json_reader.h"
+
+namespace launchcheck {
 
 struct Xfail {
   std::string pattern;  // glob over scenario ids
@@ -45,3 +47,5 @@ std::vector<std::string> render_options(const Profile& p,
 // Finds an executable: absolute/relative paths as they are, bare names on PATH.
 // "" when there is none.
 std::string find_executable(const std::string& name);
+
+}  // namespace launchcheck

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+namespace launchcheck {
 namespace {
 
 Profile make(const std::string& style) {
@@ -79,3 +80,4 @@ TEST(Profile, FindsExecutablesOnPath) {
 }
 
 }  // namespace
+}  // namespace launchcheck
