@@ -1,5 +1,7 @@
 #include "result.h"
 
+namespace launchcheck {
+
 Json ScenarioResult::to_json() const {
   Json f = Json::array();
   for (auto& c : failures)
@@ -7,7 +9,7 @@ Json ScenarioResult::to_json() const {
   return {{"id", id},
           {"file", file},
           {"profile", profile},
-          {"status", status},
+          {"status", to_string(status)},
           {"reason", reason},
           {"seconds", seconds},
           {"launcher_seconds", launcher_seconds},
@@ -22,7 +24,7 @@ ScenarioResult ScenarioResult::from_json(const Json& j) {
   r.id = j.value("id", "");
   r.file = j.value("file", "");
   r.profile = j.value("profile", "");
-  r.status = j.value("status", "error");
+  r.status = status_from_string(j.value("status", "error")).value_or(Status::kError);
   r.reason = j.value("reason", "");
   r.seconds = j.value("seconds", 0.0);
   r.launcher_seconds = j.value("launcher_seconds", 0.0);
@@ -33,3 +35,5 @@ ScenarioResult ScenarioResult::from_json(const Json& j) {
   r.repeat_index = j.value("repeat", 0);
   return r;
 }
+
+}  // namespace launchcheck

@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "checks.h"
+#include "check_failure.h"
 #include "json_reader.h"
+#include "status.h"
+
+namespace launchcheck {
 
 struct ScenarioResult {
   std::string id, file, profile;
-  // pass, fail, skip, xfail (expected failure), xpass (unexpected pass), error
-  std::string status;
+  Status status = Status::kError;
   std::string reason;  // skip/xfail reason, or the error
   double seconds = 0;
   // The launchers' own time (first agent start to last exit); seconds minus
@@ -22,7 +24,9 @@ struct ScenarioResult {
   std::string artifacts;               // kept run directory, "" if removed
   int repeat_index = 0;
 
-  bool ok() const { return status == "pass" || status == "skip" || status == "xfail"; }
+  bool ok() const { return !is_failure(status); }
   Json to_json() const;
   static ScenarioResult from_json(const Json& j);
 };
+
+}  // namespace launchcheck

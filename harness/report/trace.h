@@ -3,8 +3,13 @@
 // code or signal, signals received, injected faults, restarts.
 #pragma once
 
+#include <string>
+
 #include "json_reader.h"
 #include "run_record.h"
-#include "scenario.h"
 
-Json build_trace(const Scenario& s, const RunRecord& run);
+namespace launchcheck {
+
+Json build_trace(const std::string& scenario_id, const RunRecord& run);
+
+}  // namespace launchcheck
