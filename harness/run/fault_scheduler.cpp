@@ -1,13 +1,8 @@
 #include "fault_scheduler.h"
 
-#include <functional>
+namespace launchcheck {
 
-FaultScheduler::FaultScheduler(const std::vector<Fault>& faults)
-    : faults_(faults), regexes_(faults.size()) {
-  for (size_t i = 0; i < faults.size(); ++i)
-    if (faults[i].when.kind == Trigger::Kind::kOutputMatches)
-      regexes_[i].emplace(faults[i].when.regex);
-}
+FaultScheduler::FaultScheduler(const std::vector<ResolvedFault>& faults) : faults_(faults) {}
 
 std::vector<size_t> FaultScheduler::fire_if(const std::function<bool(const Trigger&)>& pred) {
   std::vector<size_t> out;
@@ -49,7 +44,7 @@ std::vector<size_t> FaultScheduler::on_output_line(const std::string& node,
     const Trigger& t = faults_[i].when;
     if (fired_.count(i) || t.kind != Trigger::Kind::kOutputMatches) continue;
     if (!t.node.empty() && t.node != node) continue;
-    if (!std::regex_search(line, *regexes_[i])) continue;
+    if (!faults_[i].output_regex || !std::regex_search(line, *faults_[i].output_regex)) continue;
     fired_.insert(i);
     out.push_back(i);
   }
@@ -71,3 +66,5 @@ std::vector<std::pair<size_t, double>> FaultScheduler::timed() const {
 bool FaultScheduler::pending() const {
   return fired_.size() < faults_.size();
 }
+
+}  // namespace launchcheck

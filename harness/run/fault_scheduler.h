@@ -1,22 +1,25 @@
-// Decides when each fault's trigger has fired, from what the runner observes:
-// worker events, console lines, agents' exits. Pure bookkeeping (no processes,
-// no clocks) so it is unit-tested alone; the runner applies the actions.
+// The generator: decides when each fault's trigger has fired, from what the
+// runner observes (worker events, console lines, agents' exits). Pure
+// bookkeeping (no processes, no clocks) so it is unit-tested alone; the
+// executor applies the actions through the nemesis (nemesis.h). Regexes come
+// compiled from the ResolvedScenario.
 #pragma once
 
 #include <functional>
 #include <map>
-#include <optional>
-#include <regex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "event_log.h"
-#include "scenario.h"
+#include "resolved_scenario.h"
+#include "worker_event.h"
+
+namespace launchcheck {
 
 class FaultScheduler {
  public:
-  explicit FaultScheduler(const std::vector<Fault>& faults);
+  explicit FaultScheduler(const std::vector<ResolvedFault>& faults);
 
   // Indices of faults whose trigger fires now. Each fires at most once.
   std::vector<size_t> on_worker_event(const WorkerEvent& e);
@@ -28,16 +31,13 @@ class FaultScheduler {
   bool pending() const;  // some trigger has not fired yet
 
  private:
-  const std::vector<Fault>& faults_;
-  std::vector<std::optional<std::regex>> regexes_;
+  const std::vector<ResolvedFault>& faults_;
   std::set<size_t> fired_;
   // attempt -> pids started, and the WORLD_SIZE those workers reported
   std::map<int, std::set<int>> started_;
   std::map<int, int> world_size_;
 
   std::vector<size_t> fire_if(const std::function<bool(const Trigger&)>& pred);
-
- public:
-  // Regexes are resolved by the runner before the scheduler sees them.
-  void set_regex(size_t index, const std::string& re) { regexes_[index].emplace(re); }
 };
+
+}  // namespace launchcheck

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+namespace launchcheck {
 namespace {
 
 WorkerEvent start(int pid, int rank, int attempt, int world) {
@@ -15,9 +16,11 @@ WorkerEvent start(int pid, int rank, int attempt, int world) {
   return e;
 }
 
-Fault fault(Trigger t) {
-  Fault f;
+// Regexes arrive compiled, as the ResolvedScenario holds them.
+ResolvedFault fault(Trigger t) {
+  ResolvedFault f;
   f.when = t;
+  if (t.kind == Trigger::Kind::kOutputMatches) f.output_regex.emplace(t.regex);
   return f;
 }
 
@@ -25,7 +28,7 @@ TEST(FaultScheduler, AttemptStartedWaitsForTheWholeWorld) {
   Trigger t;
   t.kind = Trigger::Kind::kAttemptStarted;
   t.attempt = 1;
-  std::vector<Fault> faults = {fault(t)};
+  std::vector<ResolvedFault> faults = {fault(t)};
   FaultScheduler s(faults);
   EXPECT_TRUE(s.on_worker_event(start(1, 0, 0, 2)).empty());
   EXPECT_TRUE(s.on_worker_event(start(2, 1, 0, 2)).empty());  // attempt 0 is not the one
@@ -40,7 +43,7 @@ TEST(FaultScheduler, RankStartedHonoursAttempt) {
   any.kind = second.kind = Trigger::Kind::kRankStarted;
   any.rank = second.rank = 1;
   second.attempt = 1;
-  std::vector<Fault> faults = {fault(any), fault(second)};
+  std::vector<ResolvedFault> faults = {fault(any), fault(second)};
   FaultScheduler s(faults);
   EXPECT_EQ(s.on_worker_event(start(1, 1, 0, 2)), std::vector<size_t>{0});
   EXPECT_EQ(s.on_worker_event(start(2, 1, 1, 2)), std::vector<size_t>{1});
@@ -50,7 +53,7 @@ TEST(FaultScheduler, GrandchildrenAreNotWorkers) {
   Trigger t;
   t.kind = Trigger::Kind::kRankStarted;
   t.rank = 0;
-  std::vector<Fault> faults = {fault(t)};
+  std::vector<ResolvedFault> faults = {fault(t)};
   FaultScheduler s(faults);
   auto g = start(9, 0, 0, 1);
   g.role = "grandchild";
@@ -64,7 +67,7 @@ TEST(FaultScheduler, OutputAndAgentExit) {
   out_b.node = "b";
   exited.kind = Trigger::Kind::kAgentExited;
   exited.node = "a";
-  std::vector<Fault> faults = {fault(out), fault(out_b), fault(exited)};
+  std::vector<ResolvedFault> faults = {fault(out), fault(out_b), fault(exited)};
   FaultScheduler s(faults);
   EXPECT_TRUE(s.on_output_line("a", "not ready").empty());
   EXPECT_EQ(s.on_output_line("a", "ready"), std::vector<size_t>{0});
@@ -73,14 +76,30 @@ TEST(FaultScheduler, OutputAndAgentExit) {
   EXPECT_EQ(s.on_agent_exit("a"), std::vector<size_t>{2});
 }
 
+// The regex that was resolved before the run is the one matched: a
+// placeholder in it is already its value.
+TEST(FaultScheduler, MatchesTheResolvedRegex) {
+  Trigger t;
+  t.kind = Trigger::Kind::kOutputMatches;
+  t.regex = "listening on {port:store}";
+  ResolvedFault f;
+  f.when = t;
+  f.output_regex.emplace("listening on 4242");
+  std::vector<ResolvedFault> faults = {f};
+  FaultScheduler s(faults);
+  EXPECT_TRUE(s.on_output_line("a", "listening on {port:store}").empty());
+  EXPECT_EQ(s.on_output_line("a", "listening on 4242"), std::vector<size_t>{0});
+}
+
 TEST(FaultScheduler, TimedTriggersAreListed) {
   Trigger t;
   t.kind = Trigger::Kind::kAfter;
   t.seconds = 1.5;
-  std::vector<Fault> faults = {fault(t)};
+  std::vector<ResolvedFault> faults = {fault(t)};
   FaultScheduler s(faults);
   ASSERT_EQ(s.timed().size(), 1u);
   EXPECT_EQ(s.timed()[0].second, 1.5);
 }
 
 }  // namespace
+}  // namespace launchcheck

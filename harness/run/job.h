@@ -1,6 +1,8 @@
-// Runs one scenario against one launcher profile and judges it. Must run in a
-// process of its own (the suite forks one per scenario): it makes that process
-// a child subreaper and reaps every child it finds.
+// One job: one scenario against one launcher profile, from its run
+// directory to its verdict. Substitutes the placeholders once
+// (ResolvedScenario), renders the agents' commands, runs the executor, judges
+// the history and keeps what someone must look at. Must run in a process of
+// its own (the suite forks one per scenario).
 #pragma once
 
 #include <string>
@@ -8,6 +10,8 @@
 #include "profile.h"
 #include "result.h"
 #include "scenario.h"
+
+namespace launchcheck {
 
 struct RunOptions {
   std::string build_dir;        // for {build} and the fixtures
@@ -23,4 +27,4 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
 // Why the profile cannot run the scenario ("" when it can).
 std::string skip_reason(const Scenario& s, const Profile& p);
 
-std::string shell_quote(const std::string& s);
+}  // namespace launchcheck

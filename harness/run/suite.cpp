@@ -3,18 +3,22 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
 
+#include "registry.h"
+#include "spawn_process.h"
+
 namespace fs = std::filesystem;
+
+namespace launchcheck {
 
 std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths) {
   std::vector<std::string> out;
@@ -42,7 +46,7 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& files,
   std::vector<Scenario> out;
   for (auto& f : files) {
     try {
-      out.push_back(load_scenario(f));
+      out.push_back(load_scenario(f, read_expect));
     } catch (const std::exception& e) {
       errors->push_back(e.what());
     }
@@ -72,15 +76,10 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
                        int repeat_index) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
-  pid_t parent = getpid();
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
+  pid_t pid = fork_tied();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
   if (pid == 0) {
     close(fds[0]);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
     ScenarioResult r;
     try {
       r = run_scenario(s, p, opt);
@@ -88,7 +87,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
       r.id = s.id;
       r.file = s.file;
       r.profile = p.name;
-      r.status = "error";
+      r.status = Status::kError;
       r.reason = e.what();
     }
     r.repeat_index = repeat_index;
@@ -115,7 +114,7 @@ ScenarioResult finish_executor(Running& r, const Profile& p) {
   res.id = r.scenario->id;
   res.file = r.scenario->file;
   res.profile = p.name;
-  res.status = "error";
+  res.status = Status::kError;
   res.repeat_index = r.repeat_index;
   res.reason =
       WIFSIGNALED(status)
@@ -163,3 +162,5 @@ std::vector<ScenarioResult> run_suite(const std::vector<Scenario>& scenarios, co
   }
   return results;
 }
+
+}  // namespace launchcheck

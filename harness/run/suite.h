@@ -10,11 +10,14 @@
 #include "result.h"
 #include "job.h"
 
+namespace launchcheck {
+
 // Scenario files under the given files/folders, sorted; throws on a path that
 // does not exist.
 std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths);
 
-// Loads every file; errors (one line each) are appended to `errors`.
+// Loads every file (its `expect` read by the checks); errors (one line each)
+// are appended to `errors`.
 std::vector<Scenario> load_scenarios(const std::vector<std::string>& files,
                                      std::vector<std::string>* errors);
 
@@ -24,3 +27,5 @@ bool matches_filter(const Scenario& s, const std::string& glob);
 std::vector<ScenarioResult> run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
                                       const RunOptions& opt, int jobs, int repeat,
                                       const std::function<void(const ScenarioResult&)>& on_result);
+
+}  // namespace launchcheck
