@@ -1,5 +1,7 @@
 #include "bench_case.h"
 
+namespace launchcheck {
+
 namespace {
 
 const BenchMetric kWall{"wall_ms", "wall", "ms"};
@@ -9,6 +11,7 @@ const BenchMetric kLatency{"latency_ms", "latency", "ms"};
 
 }  // namespace
 
+// One block per case, in report order: a table, long by nature.
 std::vector<BenchCase> bench_cases(bool quick) {
   std::vector<BenchCase> out;
   std::vector<int> trivial_sizes = quick ? std::vector<int>{2, 4} : std::vector<int>{4, 64, 256};
@@ -95,3 +98,5 @@ std::vector<BenchCase> bench_cases(bool quick) {
   }
   return out;
 }
+
+}  // namespace launchcheck

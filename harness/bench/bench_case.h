@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+namespace launchcheck {
+
 enum class BenchKind {
   kTrivial,     // workers exit 0: wall, CPU, peak RSS
   kFailure,     // rank 1 exits 3: its exit -> launcher exit
@@ -41,3 +43,5 @@ struct BenchCase {
 
 // Every case, in report order. quick: tiny sizes for the smoke test.
 std::vector<BenchCase> bench_cases(bool quick);
+
+}  // namespace launchcheck

@@ -1,7 +1,6 @@
 #include "bench_command.h"
 
 #include <fnmatch.h>
-#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -14,11 +13,15 @@
 #include <fstream>
 #include <iostream>
 
-#include "bench_launch.h"
 #include "bench_report.h"
+#include "bench_run.h"
+#include "interrupt.h"
+#include "process_table.h"
 #include "profile.h"
 
 namespace fs = std::filesystem;
+
+namespace launchcheck {
 
 namespace {
 
@@ -81,6 +84,74 @@ std::string brief(const BenchCase& c, const BenchResult& r) {
   return out;
 }
 
+// The cases the --case globs select; false (after saying why) when a glob
+// matches none.
+bool select_cases(const BenchOptions& opt, std::vector<BenchCase>* out) {
+  std::vector<BenchCase> all = bench_cases(opt.quick);
+  for (auto& pattern : opt.cases) {
+    bool any = false;
+    for (auto& c : all) any = any || fnmatch(pattern.c_str(), c.name.c_str(), 0) == 0;
+    if (!any) {
+      std::string names;
+      for (auto& c : all) names += (names.empty() ? "" : ", ") + c.name;
+      std::cerr << "launchcheck: --case " << pattern << " matches no case (cases: " << names
+                << ")\n";
+      return false;
+    }
+  }
+  for (auto& c : all) {
+    bool keep = opt.cases.empty();
+    for (auto& pattern : opt.cases) keep = keep || fnmatch(pattern.c_str(), c.name.c_str(), 0) == 0;
+    if (keep) out->push_back(c);
+  }
+  return true;
+}
+
+BenchMeta make_meta(const BenchOptions& opt, const std::vector<Profile>& profiles) {
+  BenchMeta meta;
+  meta.date = utc_now();
+  meta.machine = machine();
+  meta.command = opt.command_line;
+  meta.runs = opt.runs;
+  meta.warmup = opt.warmup;
+  for (auto& p : profiles) {
+    meta.profiles.push_back(p.name);
+    meta.versions[p.name] = launcher_version(p);
+  }
+  return meta;
+}
+
+// One case against every profile, A B A B ...: drifts in machine load hit
+// every launcher alike. Sets *failed when a run went wrong.
+BenchCaseResult run_case(const BenchCase& c, const std::vector<Profile>& profiles,
+                         const BenchOptions& opt, const BenchEnv& env, bool* failed) {
+  BenchCaseResult cr{c, {}};
+  for (auto& p : profiles) {
+    BenchResult r{p.name, "ok", bench_skip_reason(c, p), {}};
+    if (!r.reason.empty()) r.status = "skip";
+    cr.results.push_back(r);
+  }
+  int runs = c.max_runs > 0 ? std::min(opt.runs, c.max_runs) : opt.runs;
+  int warmup = c.max_warmup >= 0 ? std::min(opt.warmup, c.max_warmup) : opt.warmup;
+  for (int round = 0; round < warmup + runs && !interrupt_signal(); ++round) {
+    for (size_t i = 0; i < profiles.size(); ++i) {
+      BenchResult& r = cr.results[i];
+      if (r.status != "ok") continue;
+      BenchOutcome o = run_bench_case(c, profiles[i], env);
+      if (!o.error.empty()) {
+        r.status = "error";
+        r.reason = "run " + std::to_string(round + 1) + ": " + o.error;
+        r.samples.clear();
+        *failed = true;
+        continue;
+      }
+      if (round < warmup) continue;
+      for (auto& [name, value] : o.metrics) r.samples[name].push_back(value);
+    }
+  }
+  return cr;
+}
+
 }  // namespace
 
 int cmd_bench(const BenchOptions& opt) {
@@ -92,23 +163,8 @@ int cmd_bench(const BenchOptions& opt) {
     std::cerr << "launchcheck: " << e.what() << "\n";
     return 2;
   }
-  std::vector<BenchCase> all = bench_cases(opt.quick), cases;
-  for (auto& pattern : opt.cases) {
-    bool any = false;
-    for (auto& c : all) any = any || fnmatch(pattern.c_str(), c.name.c_str(), 0) == 0;
-    if (!any) {
-      std::string names;
-      for (auto& c : all) names += (names.empty() ? "" : ", ") + c.name;
-      std::cerr << "launchcheck: --case " << pattern << " matches no case (cases: " << names
-                << ")\n";
-      return 2;
-    }
-  }
-  for (auto& c : all) {
-    bool keep = opt.cases.empty();
-    for (auto& pattern : opt.cases) keep = keep || fnmatch(pattern.c_str(), c.name.c_str(), 0) == 0;
-    if (keep) cases.push_back(c);
-  }
+  std::vector<BenchCase> cases;
+  if (!select_cases(opt, &cases)) return 2;
   std::string worker = opt.build_dir + "/bin/lc_worker";
   if (access(worker.c_str(), X_OK) != 0) {
     std::cerr << "launchcheck: no worker fixture at " << worker
@@ -116,13 +172,9 @@ int cmd_bench(const BenchOptions& opt) {
     return 2;
   }
   // Workers orphaned by a launcher come to us, so every run can reap them.
-  prctl(PR_SET_CHILD_SUBREAPER, 1);
-  // Ctrl-C stops the run in progress, which cleans up after itself. No
-  // SA_RESTART, so poll() returns at once.
-  struct sigaction sa {};
-  sa.sa_handler = [](int sig) { bench_stop_signal = sig; };
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  become_subreaper();
+  // Ctrl-C stops the run in progress, which cleans up after itself.
+  install_interrupt_handlers();
   const char* t = getenv("TMPDIR");
   std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-bench-XXXXXX";
   if (!mkdtemp(templ.data())) {
@@ -132,52 +184,18 @@ int cmd_bench(const BenchOptions& opt) {
   BenchEnv env;
   env.build_dir = opt.build_dir;
   env.work_dir = templ;
-
-  BenchMeta meta;
-  meta.date = utc_now();
-  meta.machine = machine();
-  meta.command = opt.command_line;
-  meta.runs = opt.runs;
-  meta.warmup = opt.warmup;
-  for (auto& p : profiles) {
-    meta.profiles.push_back(p.name);
-    meta.versions[p.name] = launcher_version(p);
-  }
+  BenchMeta meta = make_meta(opt, profiles);
 
   bool failed = false;
   std::vector<BenchCaseResult> results;
   for (auto& c : cases) {
-    BenchCaseResult cr{c, {}};
-    for (auto& p : profiles) {
-      BenchResult r{p.name, "ok", bench_skip_reason(c, p), {}};
-      if (!r.reason.empty()) r.status = "skip";
-      cr.results.push_back(r);
-    }
-    // A B A B ...: drifts in machine load hit every launcher alike.
-    int runs = c.max_runs > 0 ? std::min(opt.runs, c.max_runs) : opt.runs;
-    int warmup = c.max_warmup >= 0 ? std::min(opt.warmup, c.max_warmup) : opt.warmup;
-    for (int round = 0; round < warmup + runs && !bench_stop_signal; ++round) {
-      for (size_t i = 0; i < profiles.size(); ++i) {
-        BenchResult& r = cr.results[i];
-        if (r.status != "ok") continue;
-        BenchOutcome o = run_bench_case(c, profiles[i], env);
-        if (!o.error.empty()) {
-          r.status = "error";
-          r.reason = "run " + std::to_string(round + 1) + ": " + o.error;
-          r.samples.clear();
-          failed = true;
-          continue;
-        }
-        if (round < warmup) continue;
-        for (auto& [name, value] : o.metrics) r.samples[name].push_back(value);
-      }
-    }
+    BenchCaseResult cr = run_case(c, profiles, opt, env, &failed);
     for (auto& r : cr.results)
       std::cout << c.name << " [" << r.profile << "]: " << brief(c, r) << "\n" << std::flush;
     results.push_back(cr);
-    if (bench_stop_signal) {
-      std::cerr << "launchcheck: bench interrupted by signal " << bench_stop_signal << "\n";
-      return 128 + bench_stop_signal;
+    if (interrupt_signal()) {
+      std::cerr << "launchcheck: bench interrupted by signal " << interrupt_signal() << "\n";
+      return 128 + interrupt_signal();
     }
   }
   std::error_code ec;
@@ -192,3 +210,5 @@ int cmd_bench(const BenchOptions& opt) {
   if (!opt.plot.empty()) wrote = write_text(opt.plot, bench_svg(results)) && wrote;
   return failed || !wrote ? 1 : 0;
 }
+
+}  // namespace launchcheck

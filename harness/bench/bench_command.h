@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+namespace launchcheck {
+
 struct BenchOptions {
   std::vector<std::string> profiles;  // NAME or FILE; the first is the baseline of the ratios
   std::vector<std::string> cases;     // globs over case names; empty: all
@@ -17,3 +19,5 @@ struct BenchOptions {
 
 // Exit status: 0 all ran (skips allowed), 1 a run failed, 2 bad input.
 int cmd_bench(const BenchOptions& opt);
+
+}  // namespace launchcheck

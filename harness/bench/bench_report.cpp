@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+namespace launchcheck {
+
 namespace {
 
 std::string fmt(double v) {
@@ -254,3 +256,5 @@ std::string bench_svg(const std::vector<BenchCaseResult>& cases) {
   out << "</svg>\n";
   return out.str();
 }
+
+}  // namespace launchcheck

@@ -10,6 +10,8 @@
 #include "bench_stats.h"
 #include "json_reader.h"
 
+namespace launchcheck {
+
 struct BenchResult {
   std::string profile;
   std::string status;                                  // "ok", "skip", "error"
@@ -37,3 +39,5 @@ SampleStats stats_of(const BenchResult& r, const std::string& metric);
 Json bench_json(const BenchMeta& meta, const std::vector<BenchCaseResult>& cases);
 std::string bench_markdown(const BenchMeta& meta, const std::vector<BenchCaseResult>& cases);
 std::string bench_svg(const std::vector<BenchCaseResult>& cases);
+
+}  // namespace launchcheck

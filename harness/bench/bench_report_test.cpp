@@ -6,6 +6,7 @@
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+namespace launchcheck {
 namespace {
 
 BenchCaseResult trivial(int n, double a_ms, double b_ms) {
@@ -65,3 +66,4 @@ TEST(BenchReport, SvgPlotsOnePointPerProfileAndSize) {
 TEST(BenchReport, SvgWithoutDataSaysSo) {
   EXPECT_THAT(bench_svg({}), HasSubstr("no data"));
 }
+}  // namespace launchcheck

@@ -1,19 +1,18 @@
-// One benchmark run: starts a case's agents (the launcher under a profile),
-// follows the fixtures' event log and the agents' exits, and turns what the
-// OS and the fixtures saw into the case's numbers. Nothing comes from the
-// launcher's own logs.
+// One benchmark run: starts a case's agents (the launcher under a profile)
+// with the runner's own mechanics (posix/spawn: own group, parent-death
+// signal; the guard; one event loop), follows the fixtures' event log and
+// the agents' exits, and turns what it saw into the case's numbers
+// (bench_measure.h). Nothing comes from the launcher's own logs, and nothing
+// it started outlives it, even when launchcheck is SIGKILLed.
 #pragma once
 
-#include <csignal>
 #include <map>
 #include <string>
 
 #include "bench_case.h"
 #include "profile.h"
 
-// Set by a signal handler (SIGINT, SIGTERM, SIGHUP): a run in progress stops,
-// kills what it started and reports the signal.
-extern volatile sig_atomic_t bench_stop_signal;
+namespace launchcheck {
 
 struct BenchEnv {
   std::string build_dir;   // bin/lc_worker
@@ -30,5 +29,8 @@ struct BenchOutcome {
 std::string bench_skip_reason(const BenchCase& c, const Profile& p);
 
 // Runs the case once. Leaves no process behind (the caller must be a child
-// subreaper so orphaned workers are reaped here).
+// subreaper so orphaned workers are reaped here). Stops early when
+// interrupt_signal() (interrupt.h) is set.
 BenchOutcome run_bench_case(const BenchCase& c, const Profile& p, const BenchEnv& env);
+
+}  // namespace launchcheck

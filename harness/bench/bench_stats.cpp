@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace launchcheck {
+
 SampleStats summarize(std::vector<double> samples) {
   SampleStats s;
   s.count = static_cast<int>(samples.size());
@@ -13,3 +15,5 @@ SampleStats summarize(std::vector<double> samples) {
   s.median = n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
   return s;
 }
+
+}  // namespace launchcheck

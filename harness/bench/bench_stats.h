@@ -3,6 +3,8 @@
 
 #include <vector>
 
+namespace launchcheck {
+
 struct SampleStats {
   double min = 0, median = 0, max = 0;
   int count = 0;
@@ -10,3 +12,5 @@ struct SampleStats {
 
 // The median of an even count is the mean of the middle two. Empty: count 0.
 SampleStats summarize(std::vector<double> samples);
+
+}  // namespace launchcheck

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+namespace launchcheck {
+
 TEST(BenchStats, OddCountTakesTheMiddle) {
   auto s = summarize({5, 1, 3});
   EXPECT_EQ(s.count, 3);
@@ -20,3 +22,5 @@ TEST(BenchStats, EvenCountAveragesTheMiddleTwo) {
 TEST(BenchStats, EmptyHasNoCount) {
   EXPECT_EQ(summarize({}).count, 0);
 }
+
+}  // namespace launchcheck

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string_view>
 
+namespace launchcheck {
+
 TeeLineCounter::TeeLineCounter(int ranks, int lines)
     : ranks_(ranks), lines_(lines), seen_(ranks, std::vector<bool>(lines, false)) {}
 
@@ -82,3 +84,5 @@ void TeeLineCounter::judge(const char* begin, const char* end) {
   seen_[rank][seq] = true;
   ++intact_;
 }
+
+}  // namespace launchcheck

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace launchcheck {
+
 class TeeLineCounter {
  public:
   // Expects ranks 0..ranks-1, each printing lines 0..lines-1 to stdout.
@@ -33,3 +35,5 @@ class TeeLineCounter {
   std::string partial_;
   int64_t bytes_ = 0, intact_ = 0, split_ = 0, duplicates_ = 0;
 };
+
+}  // namespace launchcheck

@@ -4,6 +4,7 @@
 
 #include <string>
 
+namespace launchcheck {
 namespace {
 
 std::string fixture_line(const std::string& prefix, int rank, int seq) {
@@ -74,3 +75,4 @@ TEST(TeeLineCounter, ALastLineWithoutNewlineIsJudgedAtTheEnd) {
   c.finish();
   EXPECT_EQ(c.intact(), 1);
 }
+}  // namespace launchcheck
