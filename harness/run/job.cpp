@@ -82,8 +82,8 @@ std::string skip_reason(const Scenario& s, const Profile& p) {
   return "";
 }
 
-// The job's steps in order; each is a call. 80+ lines because the run
-// directory's lifetime (made, kept or removed) spans all of them.
+// The job's steps in order. One function because the run directory's
+// lifetime (made, then kept or removed) spans all of them.
 ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOptions& opt) {
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
