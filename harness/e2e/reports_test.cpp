@@ -10,6 +10,7 @@
 
 namespace fs = std::filesystem;
 
+namespace launchcheck {
 namespace {
 
 const std::string kScenarios = std::string(TESTDATA_DIR) + "/../../scenarios";
@@ -80,3 +81,4 @@ TEST_F(Reports, MatrixHasAColumnPerProfile) {
 }
 
 }  // namespace
+}  // namespace launchcheck

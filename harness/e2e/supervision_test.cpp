@@ -13,12 +13,13 @@
 #include <sstream>
 #include <thread>
 
-#include "event_log.h"
+#include "e2e_util.h"
 #include "json_reader.h"
 
 extern char** environ;
 namespace fs = std::filesystem;
 
+namespace launchcheck {
 namespace {
 
 const std::string kFake = std::string(TESTDATA_DIR) + "/fake/";
@@ -45,32 +46,6 @@ RunOutput launchcheck(const std::vector<std::string>& args, const std::string& d
   std::ifstream in(json);
   if (in) r.report = Json::parse(in, nullptr, false);
   return r;
-}
-
-bool alive(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  if (!std::getline(in, stat)) return false;
-  auto close = stat.rfind(')');
-  return close != std::string::npos && stat.size() > close + 2 && stat[close + 2] != 'Z';
-}
-
-bool gone_within(pid_t pid, std::chrono::seconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (!alive(pid)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return !alive(pid);
-}
-
-std::vector<WorkerEvent> events_in(const std::string& file) {
-  std::ifstream in(file);
-  std::vector<WorkerEvent> out;
-  std::string line, why;
-  while (std::getline(in, line))
-    if (auto e = parse_event_line(line, &why)) out.push_back(*e);
-  return out;
 }
 
 class Supervision : public ::testing::Test {
@@ -170,3 +145,4 @@ TEST_F(Supervision, NothingOutlivesASigkilledRunner) {
 }
 
 }  // namespace
+}  // namespace launchcheck

@@ -1,0 +1,341 @@
+#include "bench_run.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include "bench_measure.h"
+#include "clock.h"
+#include "environ.h"
+#include "event_log_follower.h"
+#include "common/event_loop.h"
+#include "free_port.h"
+#include "guard.h"
+#include "interrupt.h"
+#include "pidfd.h"
+#include "process_table.h"
+#include "spawn_process.h"
+
+namespace fs = std::filesystem;
+
+namespace launchcheck {
+
+namespace {
+
+// On-CPU time of every thread of the process, ns (/proc/PID/task/*/schedstat:
+// nanosecond resolution, unlike the clock ticks of /proc/PID/stat). -1 when
+// the process is gone.
+int64_t process_cpu_ns(pid_t pid) {
+  std::error_code ec;
+  int64_t total = 0;
+  bool any = false;
+  for (auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream f(t.path() / "schedstat");
+    int64_t ns = 0;
+    if (f >> ns) {
+      total += ns;
+      any = true;
+    }
+  }
+  return any ? total : -1;
+}
+
+class Run {
+ public:
+  Run(const BenchCase& c, const Profile& p, const BenchEnv& env) : c_(c), p_(p), env_(env) {}
+  ~Run() { cleanup(); }
+  BenchOutcome go();
+
+ private:
+  const BenchCase& c_;
+  const Profile& p_;
+  const BenchEnv& env_;
+  std::string dir_;
+  common::EventLoop loop_;
+  Guard guard_;
+  std::unique_ptr<EventLogFollower> follower_;
+  BenchObservation o_;
+  int tee_fd_ = -1;
+  std::unique_ptr<TeeLineCounter> tee_;
+  std::map<pid_t, int> worker_pidfds_;
+  std::map<pid_t, bool> worker_gone_;
+  std::string error_;
+  bool done_ = false;
+
+  std::map<std::string, std::string> agent_env(const std::string& events) const;
+  std::vector<std::string> agent_argv(int i, int port, const std::string& rdzv_id) const;
+  void start_agents();
+  void spawn_agent(int i, const std::vector<std::string>& envv, int in, int out, int port,
+                   const std::string& rdzv_id);
+  void watch();
+  void on_event(const WorkerEvent& e);
+  void on_agent_exit(size_t i);
+  void on_tee();
+  void on_worker_gone(pid_t pid);
+  void stop_with(const std::string& error);
+  void maybe_done();
+  void cleanup();
+};
+
+std::map<std::string, std::string> Run::agent_env(const std::string& events) const {
+  std::map<std::string, std::string> env = environ_map();
+  for (auto& [k, v] : p_.env) env[k] = v;
+  env["OMP_NUM_THREADS"] = "1";  // upstream warns otherwise; same for both launchers
+  env["LAUNCHCHECK_EVENTS"] = events;
+  return env;
+}
+
+std::vector<std::string> Run::agent_argv(int i, int port, const std::string& rdzv_id) const {
+  std::map<std::string, std::string> opt = {{"nproc_per_node", std::to_string(c_.nproc)},
+                                            {"no_python", "true"},
+                                            {"log_dir", dir_ + "/logs" + std::to_string(i)},
+                                            {"monitor_interval", "0.1"}};
+  if (c_.agents == 1) {
+    opt["master_addr"] = "127.0.0.1";
+    opt["master_port"] = std::to_string(port);
+  } else {
+    opt["nnodes"] = std::to_string(c_.agents);
+    opt["rdzv_backend"] = "c10d";
+    opt["rdzv_endpoint"] = "127.0.0.1:" + std::to_string(port);
+    opt["rdzv_id"] = rdzv_id;
+  }
+  for (auto& [k, v] : c_.options) opt[k] = v;
+  std::vector<std::string> argv = {find_executable(p_.command[0])};
+  argv.insert(argv.end(), p_.command.begin() + 1, p_.command.end());
+  for (auto& a : render_options(p_, opt)) argv.push_back(a);
+  argv.push_back(env_.build_dir + "/bin/lc_worker");
+  argv.insert(argv.end(), c_.args.begin(), c_.args.end());
+  return argv;
+}
+
+void Run::spawn_agent(int i, const std::vector<std::string>& envv, int in, int out, int port,
+                      const std::string& rdzv_id) {
+  BenchAgent& a = o_.agents[i];
+  a.stderr_path = dir_ + "/agent" + std::to_string(i) + ".stderr";
+  int err = open(a.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  auto argv = agent_argv(i, port, rdzv_id);
+  Spawned child = spawn_process({argv[0], argv, envv, "", in, out, err < 0 ? in : err});
+  if (err >= 0) close(err);
+  a.pid = child.pid;
+  if (child.pid > 0) guard_.watch_group(child.pid);
+  if (!child.error.empty()) throw std::runtime_error(child.error);
+  a.pidfd = open_pidfd(a.pid);
+  if (a.pidfd < 0) throw std::runtime_error(std::string("pidfd_open: ") + strerror(errno));
+}
+
+void Run::start_agents() {
+  std::string events = dir_ + "/events.jsonl";
+  std::ofstream(events).close();
+  follower_ = std::make_unique<EventLogFollower>(events);
+  std::map<std::string, std::string> env = agent_env(events);
+  int port = free_tcp_port();
+  std::string rdzv_id = "bench" + random_hex(10);
+  int fds[2] = {-1, -1};
+  if (c_.kind == BenchKind::kTee) {
+    if (pipe2(fds, O_CLOEXEC) != 0)
+      throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+    tee_fd_ = fds[0];
+    tee_ = std::make_unique<TeeLineCounter>(c_.nproc, c_.tee_lines);
+    o_.tee = tee_.get();
+  }
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  o_.expected = c_.agents * c_.nproc;
+  o_.agents.resize(c_.agents);
+  o_.t_launch = now_ns();
+  try {
+    for (int i = 0; i < c_.agents; ++i) {
+      env["LAUNCHCHECK_NODE"] = "a" + std::to_string(i);
+      std::vector<std::string> envv;
+      for (auto& [k, v] : env) envv.push_back(k + "=" + v);
+      spawn_agent(i, envv, devnull, (tee_fd_ >= 0 && i == 0) ? fds[1] : devnull, port, rdzv_id);
+    }
+  } catch (...) {
+    if (fds[1] >= 0) close(fds[1]);
+    close(devnull);
+    throw;
+  }
+  if (fds[1] >= 0) close(fds[1]);
+  close(devnull);
+}
+
+void Run::watch() {
+  loop_.watch_fd(follower_->fd(), [this](uint32_t) {
+    std::string why;
+    for (auto& line : follower_->read_new_lines())
+      if (auto e = parse_event_line(line, &why)) on_event(*e);
+  });
+  for (size_t i = 0; i < o_.agents.size(); ++i)
+    loop_.watch_fd(o_.agents[i].pidfd, [this, i](uint32_t) { on_agent_exit(i); });
+  if (tee_fd_ >= 0) loop_.watch_fd(tee_fd_, [this](uint32_t) { on_tee(); });
+  if (interrupt_fd() >= 0)
+    loop_.watch_fd(interrupt_fd(), [this](uint32_t) {
+      stop_with("interrupted by signal " + std::to_string(interrupt_signal()));
+    });
+  loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(env_.timeout_s * 1e6)), [this] {
+    stop_with("timed out after " + std::to_string(static_cast<int>(env_.timeout_s)) + " s");
+  });
+}
+
+void Run::on_event(const WorkerEvent& e) {
+  if (e.ev == "start" && e.pgid > 1 && e.pgid != getpgrp()) guard_.watch_group(e.pgid);
+  bool attempt0_started = observe_event(o_, e);
+  if (e.ev == "start" && e.role != "grandchild" && !worker_pidfds_.count(e.pid)) {
+    int fd = open_pidfd(e.pid);  // fails when it is already gone: nothing to clean up then
+    if (fd >= 0) worker_pidfds_[e.pid] = fd;
+    worker_gone_[e.pid] = fd < 0;
+    pid_t pid = e.pid;
+    if (fd >= 0 && c_.kind == BenchKind::kSigterm)
+      loop_.watch_fd(fd, [this, pid](uint32_t) { on_worker_gone(pid); });
+  }
+  if (attempt0_started && c_.kind == BenchKind::kIdle) {
+    o_.cpu_before = process_cpu_ns(o_.agents[0].pid);
+    o_.window_start = now_ns();
+  }
+  // Let the agent settle into waiting before the signal.
+  if (attempt0_started && c_.kind == BenchKind::kSigterm)
+    loop_.add_timer(std::chrono::milliseconds(200), [this] {
+      o_.sigterm_sent = now_ns();
+      kill(o_.agents[0].pid, SIGTERM);
+    });
+  if (e.ev == "exit" && c_.kind == BenchKind::kIdle && o_.cpu_before >= 0 && o_.cpu_after < 0) {
+    o_.cpu_after = process_cpu_ns(o_.agents[0].pid);
+    o_.window_end = now_ns();
+  }
+}
+
+void Run::on_agent_exit(size_t i) {
+  BenchAgent& a = o_.agents[i];
+  a.exit_ns = now_ns();
+  wait4(a.pid, &a.status, 0, &a.ru);
+  a.exited = true;
+  loop_.unwatch_fd(a.pidfd);
+  maybe_done();
+}
+
+void Run::on_tee() {
+  char buf[1 << 16];
+  ssize_t r = read(tee_fd_, buf, sizeof buf);
+  if (r > 0) {
+    tee_->feed(buf, r);
+    o_.last_byte_ns = now_ns();
+  } else if (r == 0 || errno != EINTR) {
+    loop_.unwatch_fd(tee_fd_);
+    close(tee_fd_);
+    tee_fd_ = -1;
+    maybe_done();
+  }
+}
+
+void Run::on_worker_gone(pid_t pid) {
+  worker_gone_[pid] = true;
+  o_.workers_gone_ns = std::max(o_.workers_gone_ns, now_ns());
+  loop_.unwatch_fd(worker_pidfds_[pid]);
+  maybe_done();
+}
+
+void Run::stop_with(const std::string& error) {
+  if (error_.empty()) error_ = error;
+  done_ = true;
+  loop_.stop();
+}
+
+void Run::maybe_done() {
+  bool agents_done = std::all_of(o_.agents.begin(), o_.agents.end(),
+                                 [](const BenchAgent& a) { return a.exited; });
+  bool workers_done = true;
+  if (c_.kind == BenchKind::kSigterm)
+    for (auto& [pid, gone] : worker_gone_) workers_done = workers_done && gone;
+  if (agents_done && workers_done && tee_fd_ < 0) {
+    done_ = true;
+    loop_.stop();
+  }
+}
+
+// Nothing of the run may outlive it: workers by pidfd, the launchers' groups,
+// then whatever else descends from us (orphans re-parented to this
+// subreaper); the guard covers the same ground if launchcheck dies first.
+void Run::cleanup() {
+  for (auto& [pid, fd] : worker_pidfds_) {
+    pidfd_signal(fd, SIGKILL);
+    close(fd);
+  }
+  worker_pidfds_.clear();
+  for (auto& a : o_.agents) {
+    if (a.pid > 0 && !a.exited) {
+      kill(-a.pid, SIGKILL);
+      kill(a.pid, SIGKILL);
+      wait4(a.pid, &a.status, 0, &a.ru);
+      a.exited = true;
+    }
+    if (a.pidfd >= 0) close(a.pidfd);
+    a.pidfd = -1;
+  }
+  if (tee_fd_ >= 0) close(tee_fd_);
+  tee_fd_ = -1;
+  kill_descendants(guard_.pid());
+  guard_.goodbye();
+  reap_children(5);
+}
+
+BenchOutcome Run::go() {
+  BenchOutcome out;
+  std::string templ = env_.work_dir + "/" + c_.name + "-XXXXXX";
+  if (!mkdtemp(templ.data())) {
+    out.error = "cannot create a directory like " + templ + ": " + strerror(errno);
+    return out;
+  }
+  dir_ = templ;
+  try {
+    guard_.start();
+    start_agents();
+    watch();
+    maybe_done();
+    if (!done_) loop_.run();
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  std::string why;
+  if (follower_)
+    for (auto& line : follower_->read_rest())
+      if (auto e = parse_event_line(line, &why)) on_event(*e);
+  if (tee_) tee_->finish();
+  cleanup();
+  if (error_.empty()) error_ = bench_check(c_, o_);
+  if (error_.empty()) out.metrics = bench_metrics(c_, o_);
+  out.error = error_;
+  std::error_code ec;
+  if (out.error.empty())
+    fs::remove_all(dir_, ec);
+  else
+    out.error += " (kept " + dir_ + ")";
+  return out;
+}
+
+}  // namespace
+
+std::string bench_skip_reason(const BenchCase& c, const Profile& p) {
+  if (find_executable(p.command[0]).empty())
+    return "launcher \"" + p.command[0] + "\" is not installed";
+  for (auto& cap : c.needs)
+    if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
+  if (!p.has_capability("no-python"))
+    return "profile " + p.name + " lacks capability \"no-python\"";
+  return "";
+}
+
+BenchOutcome run_bench_case(const BenchCase& c, const Profile& p, const BenchEnv& env) {
+  Run run(c, p, env);
+  return run.go();
+}
+
+}  // namespace launchcheck

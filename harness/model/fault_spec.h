@@ -1,0 +1,47 @@
+// A scenario's faults: when each fires (the trigger, decided by
+// run/fault_scheduler) and what it does (the action, applied by run/nemesis).
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "json_reader.h"
+
+namespace launchcheck {
+
+struct Trigger {
+  enum class Kind { kAfter, kAttemptStarted, kRankStarted, kOutputMatches, kAgentExited };
+  Kind kind = Kind::kAfter;
+  double seconds = 0;  // kAfter: since the run started
+  int attempt = -1;    // kAttemptStarted; kRankStarted: -1 = any attempt
+  int rank = -1;       // kRankStarted
+  std::string regex;   // kOutputMatches, as written
+  std::string node;    // kAgentExited; kOutputMatches: "" = any node
+  double delay_s = 0;  // extra wait after the trigger fired
+};
+
+struct Action {
+  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend };
+  enum class Target { kAgent, kRank, kWorkers };
+  Kind kind = Kind::kSignal;
+  int signo = 0;
+  Target target = Target::kAgent;
+  std::string node;     // kSignal to an agent, kStartNode
+  int rank = -1;        // kSignal to a rank's worker
+  std::string path;     // kMakeUnwritable
+  std::string address;  // kSend: host:port
+  std::string bytes;    // kSend: raw bytes (decoded from hex or text)
+  int repeat = 1;
+};
+
+struct Fault {
+  Trigger when;
+  Action action;
+  std::string pointer;  // where it was defined, for reports
+};
+
+// One entry of `faults` at `pointer`; node names are cross-checked against
+// `nodes`. Throws JsonFieldError.
+Fault parse_fault(const Json& j, const std::string& pointer, const std::set<std::string>& nodes);
+
+}  // namespace launchcheck

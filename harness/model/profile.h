@@ -1,0 +1,51 @@
+// A launcher profile: which command is the launcher, how abstract launch
+// options become its arguments, extra environment, the capabilities it
+// claims, and the scenarios it is known to fail (xfail, with reasons).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "json_reader.h"
+
+namespace launchcheck {
+
+struct Xfail {
+  std::string pattern;  // glob over scenario ids
+  std::string reason;
+};
+
+struct Profile {
+  std::string name;
+  std::string file;  // "" for built-in lookups that failed
+  std::string description;
+  std::vector<std::string> command;  // {build} and {profile_dir} resolved
+  bool underscore = false;           // --nproc_per_node instead of --nproc-per-node
+  bool omit_defaults = true;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> capabilities;
+  std::vector<Xfail> xfails;
+
+  bool has_capability(const std::string& cap) const;
+  // The reason when the scenario is a known failure, else nullopt.
+  std::optional<std::string> xfail_reason(const std::string& scenario_id) const;
+};
+
+// NAME (looked up as <profiles_dir>/NAME.json) or a path to a file. Errors as
+// "file:line:col: message" or "file: /pointer: message".
+Profile load_profile(const std::string& name_or_file, const std::string& profiles_dir,
+                     const std::string& build_dir);
+Profile parse_profile(const Json& doc, const std::string& file, const std::string& build_dir);
+
+// Launch options -> arguments in the profile's spelling, defaults omitted
+// when the profile says so. Options are underscore names (scenario.h).
+std::vector<std::string> render_options(const Profile& p,
+                                        const std::map<std::string, std::string>& options);
+
+// Finds an executable: absolute/relative paths as they are, bare names on PATH.
+// "" when there is none.
+std::string find_executable(const std::string& name);
+
+}  // namespace launchcheck

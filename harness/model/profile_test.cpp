@@ -1,0 +1,83 @@
+#include "profile.h"
+
+#include <gtest/gtest.h>
+
+namespace launchcheck {
+namespace {
+
+Profile make(const std::string& style) {
+  return parse_profile(
+      parse_json_text(R"({"name": "p", "command": ["{build}/bin/x"], "option_style": ")" + style +
+                          R"(", "capabilities": ["c10d"]})",
+                      "p.json"),
+      "/prof/p.json", "/b");
+}
+
+TEST(Profile, RendersDashAndUnderscoreSpellings) {
+  std::map<std::string, std::string> o = {
+      {"nproc_per_node", "4"}, {"no_python", "true"}, {"standalone", "false"}};
+  EXPECT_EQ(render_options(make("dash"), o),
+            (std::vector<std::string>{"--no-python", "--nproc-per-node=4"}));
+  EXPECT_EQ(render_options(make("underscore"), o),
+            (std::vector<std::string>{"--no_python", "--nproc_per_node=4"}));
+}
+
+TEST(Profile, OmitsDefaultsUnlessTold) {
+  std::map<std::string, std::string> o = {
+      {"nnodes", "1:1"}, {"max_restarts", "0"}, {"rdzv_backend", "c10d"}};
+  Profile p = make("dash");
+  EXPECT_EQ(render_options(p, o), (std::vector<std::string>{"--rdzv-backend=c10d"}));
+  p.omit_defaults = false;
+  EXPECT_EQ(render_options(p, o).size(), 3u);
+}
+
+TEST(Profile, ExpandsBuildAndKnowsCapabilities) {
+  Profile p = make("dash");
+  EXPECT_EQ(p.command[0], "/b/bin/x");
+  EXPECT_TRUE(p.has_capability("c10d"));
+  EXPECT_FALSE(p.has_capability("gpu"));
+}
+
+TEST(Profile, RejectsUnknownKeysAndStyles) {
+  auto err = [](const std::string& text) -> std::string {
+    try {
+      parse_profile(parse_json_text(text, "p.json"), "p.json", "/b");
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(err(R"({"name": "p", "command": ["x"], "option_style": "camel"})"),
+            "p.json: /option_style: expected \"dash\" or \"underscore\", not \"camel\"");
+  EXPECT_EQ(err(R"({"name": "p", "command": ["x"], "capabilites": []})"),
+            "p.json: /capabilites: unknown key \"capabilites\"");
+  EXPECT_EQ(err(R"({"name": "p", "command": []})"),
+            "p.json: /command: expected the launcher command as an array");
+}
+
+TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
+  for (const char* name : {"refrun", "torchrun", "torchrun-py311fix"}) {
+    Profile p = load_profile(name, std::string(TESTDATA_DIR) + "/../profiles", "/b");
+    EXPECT_EQ(p.name, name);
+  }
+  Profile t = load_profile("torchrun", std::string(TESTDATA_DIR) + "/../profiles", "/b");
+  EXPECT_TRUE(t.underscore);
+  EXPECT_THROW(load_profile("nope", std::string(TESTDATA_DIR) + "/../profiles", "/b"),
+               std::runtime_error);
+}
+
+TEST(Profile, XfailMatchesGlobs) {
+  Profile p = make("dash");
+  p.xfails.push_back({"signals/*", "known"});
+  EXPECT_EQ(p.xfail_reason("signals/sigkill_agent").value_or(""), "known");
+  EXPECT_FALSE(p.xfail_reason("basic/x").has_value());
+}
+
+TEST(Profile, FindsExecutablesOnPath) {
+  EXPECT_FALSE(find_executable("sh").empty());
+  EXPECT_EQ(find_executable("/nonexistent/x"), "");
+  EXPECT_EQ(find_executable("no-such-launcher-anywhere"), "");
+}
+
+}  // namespace
+}  // namespace launchcheck

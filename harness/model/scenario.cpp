@@ -1,0 +1,183 @@
+#include "scenario.h"
+
+#include <filesystem>
+#include <set>
+
+#include "launch_options.h"
+#include "substitution.h"
+
+namespace fs = std::filesystem;
+
+namespace launchcheck {
+
+namespace {
+
+std::string option_value(const Json& v, bool flag, const std::string& pointer) {
+  if (flag) {
+    if (!v.is_boolean()) field_error(pointer, "expected true or false, got " + json_type_name(v));
+    return v.get<bool>() ? "true" : "false";
+  }
+  if (v.is_string()) return checked(v.get<std::string>(), pointer);
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) return v.dump();
+  field_error(pointer, "expected a string or a number, got " + json_type_name(v));
+}
+
+WorkerSpec parse_worker(const Json& j, const std::string& ptr) {
+  ObjectReader r(j, ptr);
+  WorkerSpec w;
+  auto fixture = r.string("fixture");
+  auto program = r.string("program");
+  if (fixture.has_value() == program.has_value())
+    field_error(ptr, "give exactly one of \"fixture\" or \"program\"");
+  if (fixture) {
+    if (*fixture != "cpp" && *fixture != "python" && *fixture != "shell")
+      field_error(r.pointer("fixture"),
+                  "fixture must be cpp, python or shell, not \"" + *fixture + "\"");
+    w.fixture = *fixture;
+  } else {
+    w.program = checked(*program, r.pointer("program"));
+  }
+  auto args = r.strings("args");
+  if (args)
+    for (size_t i = 0; i < args->size(); ++i)
+      w.args.push_back(checked((*args)[i], r.pointer("args") + "/" + std::to_string(i)));
+  r.finish();
+  return w;
+}
+
+void parse_options(ObjectReader& r, NodeSpec& n) {
+  const Json* o = r.get("options");
+  if (!o) return;
+  ObjectReader opts(*o, r.pointer("options"));
+  for (auto it = o->begin(); it != o->end(); ++it) {
+    auto known = known_launch_options().find(it.key());
+    if (known == known_launch_options().end()) continue;  // finish() reports it
+    n.options[it.key()] = option_value(*opts.get(it.key()), known->second, opts.pointer(it.key()));
+  }
+  opts.finish();
+}
+
+void parse_env(ObjectReader& r, NodeSpec& n) {
+  const Json* e = r.get("env");
+  if (!e) return;
+  ObjectReader env(*e, r.pointer("env"));
+  for (auto it = e->begin(); it != e->end(); ++it) {
+    env.get(it.key());
+    if (it->is_null())
+      n.env.emplace_back(it.key(), std::nullopt);
+    else if (it->is_string())
+      n.env.emplace_back(it.key(), checked(it->get<std::string>(), env.pointer(it.key())));
+    else
+      field_error(env.pointer(it.key()), "expected a string, or null to remove the variable");
+  }
+}
+
+void parse_start(ObjectReader& r, NodeSpec& n) {
+  const Json* s = r.get("start");
+  if (!s) return;
+  if (s->is_string()) {
+    if (*s == "held")
+      n.held = true;
+    else if (*s != "now")
+      field_error(r.pointer("start"), "start must be \"now\", \"held\" or {\"after_s\": N}");
+    return;
+  }
+  ObjectReader sr(*s, r.pointer("start"));
+  auto after = sr.number("after_s");
+  if (!after || *after < 0) field_error(sr.pointer("after_s"), "expected a number >= 0");
+  n.start_after_s = *after;
+  sr.finish();
+}
+
+NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index) {
+  ObjectReader r(j, ptr);
+  NodeSpec n;
+  n.name = r.string("name").value_or("n" + std::to_string(index));
+  if (n.name.empty()) field_error(r.pointer("name"), "node name must not be empty");
+  parse_options(r, n);
+  parse_env(r, n);
+  parse_start(r, n);
+  auto raw = r.strings("raw_args");
+  if (raw) {
+    std::vector<std::string> args;
+    for (size_t i = 0; i < raw->size(); ++i)
+      args.push_back(checked((*raw)[i], r.pointer("raw_args") + "/" + std::to_string(i)));
+    n.raw_args = args;
+    if (r.has("worker") || r.has("options"))
+      field_error(r.pointer("raw_args"),
+                  "raw_args replaces \"options\" and \"worker\"; give only one");
+  } else {
+    const Json* w = r.get("worker");
+    if (!w) field_error(r.pointer("worker"), "missing required field (or give raw_args)");
+    n.worker = parse_worker(*w, r.pointer("worker"));
+  }
+  r.finish();
+  return n;
+}
+
+template <typename F>
+void each(ObjectReader& r, const std::string& key, F f) {
+  const Json* v = r.get(key);
+  if (!v) return;
+  if (!v->is_array()) field_error(r.pointer(key), "expected an array");
+  for (size_t i = 0; i < v->size(); ++i) f((*v)[i], r.pointer(key) + "/" + std::to_string(i));
+}
+
+void parse_header(ObjectReader& r, Scenario& s, const fs::path& p) {
+  r.get("$schema");
+  s.name = r.string("name").value_or(p.stem().string());
+  s.description = r.string("description").value_or("");
+  s.tags = r.strings("tags").value_or(std::vector<std::string>{});
+  s.requires_caps = r.strings("requires").value_or(std::vector<std::string>{});
+  if (auto t = r.number("timeout_s")) {
+    if (*t <= 0) field_error(r.pointer("timeout_s"), "expected a number > 0");
+    s.timeout_s = *t;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Scenario::node_names() const {
+  std::vector<std::string> out;
+  for (auto& n : nodes) out.push_back(n.name);
+  return out;
+}
+
+Scenario parse_scenario(const Json& doc, const std::string& file, const ExpectReader& read_expect) {
+  try {
+    Scenario s;
+    s.file = file;
+    fs::path p(file);
+    s.dir = p.parent_path().empty() ? "." : p.parent_path().string();
+    std::string area = p.parent_path().filename().string();
+    s.id = (area.empty() ? "" : area + "/") + p.stem().string();
+
+    ObjectReader r(doc, "");
+    parse_header(r, s, p);
+    std::set<std::string> names;
+    each(r, "nodes", [&](const Json& n, const std::string& ptr) {
+      s.nodes.push_back(parse_node(n, ptr, s.nodes.size()));
+      if (!names.insert(s.nodes.back().name).second)
+        field_error(ptr + "/name", "duplicate node name \"" + s.nodes.back().name + "\"");
+    });
+    if (s.nodes.empty()) field_error("/nodes", "expected at least one node");
+    each(r, "faults", [&](const Json& f, const std::string& ptr) {
+      s.faults.push_back(parse_fault(f, ptr, names));
+    });
+    const Json* expect = r.get("expect");
+    if (expect) s.expect = *expect;
+    PlaceholderCheck check;
+    read_expect(ExpectSource{expect, "/expect", s.node_names(), check});
+    r.finish();
+    return s;
+  } catch (const JsonFieldError& e) {
+    throw std::runtime_error(file + ": " + e.pointer() + ": " + e.what());
+  }
+}
+
+Scenario load_scenario(const std::string& path, const ExpectReader& read_expect) {
+  return parse_scenario(parse_json_file(path), path, read_expect);
+}
+
+}  // namespace launchcheck

@@ -1,0 +1,66 @@
+// The scenario model: one JSON file describes the agents to start, the faults
+// to inject (fault_spec.h) and what must be true of the recorded history
+// afterwards (`expect`, read by the checks: expectation.h). Strings may hold
+// placeholders ({tmp}, {port:NAME}, ...) substituted once per run
+// (resolved_scenario.h).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "expectation.h"
+#include "fault_spec.h"
+#include "json_reader.h"
+
+namespace launchcheck {
+
+// What starts the worker processes: one of our fixtures or any program.
+struct WorkerSpec {
+  std::string fixture;  // "cpp", "python", "shell", or empty for a program
+  std::string program;  // used when fixture is empty
+  std::vector<std::string> args;
+};
+
+struct NodeSpec {
+  std::string name;  // "n0", "n1", ... unless given
+  // Launch options in torchrun terms, underscore spelling, values as text;
+  // boolean options hold "true"/"false".
+  std::map<std::string, std::string> options;
+  // Variables to set (value) or remove (nullopt) in the agent's environment.
+  std::vector<std::pair<std::string, std::optional<std::string>>> env;
+  bool held = false;  // started only by a start_node fault
+  double start_after_s = 0;
+  WorkerSpec worker;
+  // A literal command line after the launcher command; replaces options+worker.
+  std::optional<std::vector<std::string>> raw_args;
+};
+
+struct Scenario {
+  std::string id;    // "<area>/<file stem>": what --filter and reports use
+  std::string file;  // path it was read from
+  std::string dir;   // folder of the file, for {scenario_dir}
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  std::vector<std::string> requires_caps;
+  double timeout_s = 60;
+  std::vector<NodeSpec> nodes;
+  std::vector<Fault> faults;
+  // `expect` as written (null when absent): the checks read it, on loading
+  // to validate it and before each run with the run's values.
+  Json expect;
+
+  std::vector<std::string> node_names() const;
+};
+
+// Throws std::runtime_error "file:line:col: message" or
+// "file: /json/pointer: message". `read_expect` validates `expect`
+// (checks/registry.h: read_expect).
+Scenario load_scenario(const std::string& path, const ExpectReader& read_expect);
+// The same from a parsed document (tests); `file` is used in messages.
+Scenario parse_scenario(const Json& doc, const std::string& file, const ExpectReader& read_expect);
+
+}  // namespace launchcheck

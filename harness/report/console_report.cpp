@@ -1,0 +1,63 @@
+#include "console_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace launchcheck {
+
+namespace {
+
+std::string label(Status status) {
+  std::string l = to_string(status);
+  std::transform(l.begin(), l.end(), l.begin(), ::toupper);
+  l.resize(6, ' ');
+  return l;
+}
+
+}  // namespace
+
+std::string seconds_text(double s) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+std::string display_id(const ScenarioResult& r) {
+  return r.id + (r.repeat_index ? " #" + std::to_string(r.repeat_index + 1) : "");
+}
+
+std::string console_line(const ScenarioResult& r) {
+  std::string line = label(r.status) + display_id(r) + "  (" + seconds_text(r.seconds) + ")";
+  if (!r.reason.empty() && r.status != Status::kFail) line += ": " + r.reason;
+  return line;
+}
+
+std::string failure_details(const ScenarioResult& r) {
+  if (r.ok() && r.status != Status::kXfail) return "";
+  std::string out;
+  for (auto& f : r.failures) {
+    out += "    check " + f.check + "\n";
+    out += "      expected: " + f.expected + "\n";
+    out += "      actual:   " + f.actual + "\n";
+  }
+  if (r.status == Status::kXfail) return out;
+  if (!r.reproduce.empty()) {
+    out += "    reproduce:\n";
+    for (auto& line : r.reproduce) out += "      " + line + "\n";
+  }
+  if (!r.artifacts.empty())
+    out += "    artifacts: " + r.artifacts + " (<node>.stdout/.stderr, events.jsonl, tmp/)\n";
+  return out;
+}
+
+std::string summary_line(const std::vector<ScenarioResult>& results, double seconds) {
+  std::map<Status, int> n;
+  for (auto& r : results) ++n[r.status];
+  return std::to_string(n[Status::kPass]) + " passed, " + std::to_string(n[Status::kFail]) +
+         " failed, " + std::to_string(n[Status::kSkip]) + " skipped, " +
+         std::to_string(n[Status::kXfail]) + " xfail, " + std::to_string(n[Status::kXpass]) +
+         " xpass, " + std::to_string(n[Status::kError]) + " errors in " + seconds_text(seconds);
+}
+
+}  // namespace launchcheck

@@ -1,0 +1,25 @@
+// What `launchcheck run` prints: a line per scenario as it finishes, the
+// details of each failure, and a summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "result.h"
+
+namespace launchcheck {
+
+// "PASS  area/name  (1.23 s)" (+ reason for skip/xfail/xpass/error).
+std::string console_line(const ScenarioResult& r);
+// Indented: each failed check with expected vs actual, reproduce commands,
+// where the artifacts are. "" for results that need no explanation.
+std::string failure_details(const ScenarioResult& r);
+// "12 passed, 1 failed, 2 skipped, 0 xfail, 0 xpass, 0 errors in 8.4 s"
+std::string summary_line(const std::vector<ScenarioResult>& results, double seconds);
+
+// "1.23 s"
+std::string seconds_text(double s);
+// "area/name", with " #N" for the Nth --repeat.
+std::string display_id(const ScenarioResult& r);
+
+}  // namespace launchcheck
