@@ -43,6 +43,14 @@ void C10dConnection::fail(const std::string& why) {
   if (cb) cb(why);
 }
 
+void C10dConnection::refuse(const std::string& why) {
+  // One reply saying why, then the hang-up: close() tries queued bytes once.
+  out_ += encode_frame({{"ok", false}, {"id", nullptr}, {"error", why}});
+  close();
+  auto cb = std::move(on_close_);
+  if (cb) cb(why);
+}
+
 void C10dConnection::send(const nlohmann::json& message) {
   if (fd_ < 0) return;
   bool was_empty = out_.empty();
@@ -105,7 +113,7 @@ void C10dConnection::on_ready(uint32_t events) {
   while (true) {
     auto status = decoder_.next(msg);
     if (status == FrameDecoder::Status::kNeedMore) break;
-    if (status == FrameDecoder::Status::kError) return fail("bad frame: " + decoder_.error());
+    if (status == FrameDecoder::Status::kError) return refuse("bad frame: " + decoder_.error());
     on_frame_(msg);
     if (!*alive || fd_ < 0) return;
   }

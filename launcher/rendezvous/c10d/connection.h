@@ -20,7 +20,8 @@ class C10dConnection {
  public:
   using OnFrame = std::function<void(const nlohmann::json&)>;
   // Called once when the peer hangs up, the socket fails or a bad frame
-  // arrives; the fd is already closed. May destroy this object.
+  // arrives (the peer is sent {"ok": false, "error": "bad frame: ..."}
+  // first); the fd is already closed. May destroy this object.
   using OnClose = std::function<void(const std::string& why)>;
 
   C10dConnection(common::EventLoop& loop, int fd, size_t max_frame, OnFrame on_frame,
@@ -49,6 +50,7 @@ class C10dConnection {
   void on_ready(uint32_t events);
   void flush();
   void fail(const std::string& why);
+  void refuse(const std::string& why);
 };
 
 }  // namespace refrun

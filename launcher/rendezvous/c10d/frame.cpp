@@ -1,9 +1,14 @@
 #include "rendezvous/c10d/frame.h"
 
+#include <string_view>
+
+#include "common/json_depth.h"
+
 namespace refrun {
 
 std::string encode_frame(const nlohmann::json& message) {
-  std::string body = message.dump();
+  // Never throws: a string that is not UTF-8 is sent with U+FFFD instead.
+  std::string body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   uint32_t n = static_cast<uint32_t>(body.size());
   std::string frame;
   frame.reserve(4 + body.size());
@@ -41,8 +46,12 @@ FrameDecoder::Status FrameDecoder::next(nlohmann::json& out) {
     return Status::kNeedMore;
   }
   const char* begin = buffer_.data() + consumed_ + 4;
-  out = nlohmann::json::parse(begin, begin + n, nullptr, false);
   consumed_ += 4 + n;
+  if (common::json_nesting_exceeded(std::string_view(begin, n), max_depth_)) {
+    error_ = "frame nests deeper than " + std::to_string(max_depth_) + " levels";
+    return Status::kError;
+  }
+  out = nlohmann::json::parse(begin, begin + n, nullptr, false);
   if (out.is_discarded()) {
     error_ = "frame is not valid JSON";
     return Status::kError;

@@ -82,4 +82,33 @@ TEST(C10dFrame, PartialHeaderNeedsMore) {
   EXPECT_EQ(msg["a"], 1);
 }
 
+namespace {
+std::string raw_frame(const std::string& body) {
+  std::string f;
+  uint32_t n = static_cast<uint32_t>(body.size());
+  for (int shift : {24, 16, 8, 0}) f.push_back(static_cast<char>((n >> shift) & 0xff));
+  return f + body;
+}
+}  // namespace
+
+TEST(C10dFrame, NestingBeyondTheLimitIsAnErrorAndNothingIsParsed) {
+  // The crash: an id nested 100,000 deep overflowed the store's
+  // stack when the reply copied it. Here it is refused from the bytes.
+  std::string deep =
+      "{\"op\":\"ping\",\"id\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  FrameDecoder d;
+  std::string f = raw_frame(deep);
+  d.feed(f.data(), f.size());
+  nlohmann::json msg;
+  EXPECT_EQ(d.next(msg), Status::kError);
+  EXPECT_NE(d.error().find("deeper than 16"), std::string::npos) << d.error();
+
+  // 16 levels (the object and 15 arrays) are fine; brackets in strings do not count.
+  FrameDecoder ok;
+  std::string sixteen = "{\"id\":" + std::string(15, '[') + std::string(15, ']') + ",\"s\":\"[[[[\"}";
+  f = raw_frame(sixteen);
+  ok.feed(f.data(), f.size());
+  EXPECT_EQ(ok.next(msg), Status::kFrame) << ok.error();
+}
+
 }  // namespace refrun
