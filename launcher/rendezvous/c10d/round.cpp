@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "input_limits.h"
+
 namespace refrun {
 
 RoundStateMachine::RoundStateMachine(std::string run_id, int min_nodes, int max_nodes,
@@ -33,6 +35,9 @@ std::string RoundStateMachine::join(const RoundNode& node, int min_nodes, int ma
     return "--nnodes=" + std::to_string(min_nodes) + ":" + std::to_string(max_nodes) +
            " does not match the " + std::to_string(min_) + ":" + std::to_string(max_) +
            " of the agents already in rendezvous '" + run_id_ + "'";
+  if (node.nproc < 1 || node.nproc > kMaxNprocPerNode)
+    return "nproc " + std::to_string(node.nproc) + " is not from 1 to " +
+           std::to_string(kMaxNprocPerNode);
   int prev_rank = INT_MAX;
   for (auto it = members_.begin(); it != members_.end(); ++it) {
     if (it->id != node.id) continue;
@@ -126,13 +131,16 @@ std::optional<RoundStateMachine::TimePoint> RoundStateMachine::next_deadline() c
 
 void RoundStateMachine::check_complete(TimePoint now) {
   int n = static_cast<int>(joining_.size());
-  if (n < min_) {
+  // No new round while members of the last one still run their workers:
+  // they have been told to rejoin, or the round is full and the newcomers
+  // wait for a slot. A round beside them would be a second job under the
+  // same run id (split brain).
+  if (n < min_ || running_members() > 0) {
     last_call_deadline_.reset();
     return;
   }
   if (!last_call_deadline_) last_call_deadline_ = now + last_call_;
-  bool done =
-      n >= max_ || now >= *last_call_deadline_ || (completed_rounds_ > 0 && running_members() == 0);
+  bool done = n >= max_ || now >= *last_call_deadline_ || completed_rounds_ > 0;
   if (done) complete();
 }
 
@@ -142,19 +150,23 @@ void RoundStateMachine::complete() {
   std::stable_sort(joining_.begin(), joining_.end(), [](const Joiner& a, const Joiner& b) {
     return a.prev_rank != b.prev_rank ? a.prev_rank < b.prev_rank : a.seq < b.seq;
   });
-  size_t n = std::min(joining_.size(), static_cast<size_t>(max_));
+  // Past kMaxWorldSize workers they wait too, so WORLD_SIZE stays an int.
+  size_t n = 0;
+  long long world = 0;
+  while (n < joining_.size() && n < static_cast<size_t>(max_) &&
+         world + joining_[n].node.nproc <= kMaxWorldSize)
+    world += joining_[n++].node.nproc;
   RoundAssignment a;
   a.round = completed_rounds_++;
   a.group_world_size = static_cast<int>(n);
-  for (size_t i = 0; i < n; ++i) {
-    a.world_size += joining_[i].node.nproc;
+  a.world_size = static_cast<int>(world);
+  for (size_t i = 0; i < n; ++i)
     a.restart_count = std::max(a.restart_count, joining_[i].node.restart_count);
-  }
   std::vector<Joiner> round(joining_.begin(), joining_.begin() + static_cast<long>(n));
   joining_.erase(joining_.begin(), joining_.begin() + static_cast<long>(n));
   last_call_deadline_.reset();
-  // Members of the old round that never rejoined are left out; they were
-  // told to rejoin and will join the next round if they are still alive.
+  // No member of the old round is running (check_complete): those at the
+  // barrier are released, those that never rejoined are left out.
   for (auto& m : members_)
     if (m.status == Status::kBarrier) sink_.barrier_done(m.id);
   members_.clear();

@@ -154,6 +154,70 @@ TEST_F(RunningRound, BarrierReleasesWhenAllArrivedOrLeft) {
   sm->barrier("x", 5, now);
 }
 
+// Issue 12, item 2: a third agent on a running --nnodes=1:2 job got a round
+// of its own after last_call (WORLD_SIZE=1 beside the real job), and
+// complete() cleared the running round's members.
+struct FullOneToTwoJob : RoundTest {
+  void SetUp() override {
+    make(1, 2, 1000ms);
+    EXPECT_CALL(sink, round_complete(_, _)).Times(2);
+    join("a");
+    join("b");
+    ::testing::Mock::VerifyAndClearExpectations(&sink);
+  }
+};
+
+TEST_F(FullOneToTwoJob, ThirdAgentWaitsPastLastCallAndNobodyIsDisturbed) {
+  join("c", 4, 0, 60000ms);
+  for (int i = 0; i < 50; ++i) advance(1000ms);  // StrictMock: no round, no change
+  EXPECT_EQ(sm->waiting(), 1u);
+  EXPECT_TRUE(sm->has_node("a"));
+  EXPECT_TRUE(sm->has_node("b"));
+  EXPECT_EQ(sm->completed_rounds(), 1);
+}
+
+TEST_F(FullOneToTwoJob, TwoNewcomersReachingMaxDoNotFormASecondJob) {
+  join("c");
+  join("d");  // joining == max, but a and b still run
+  advance(5000ms);
+  EXPECT_EQ(sm->waiting(), 2u);
+  EXPECT_EQ(sm->completed_rounds(), 1);
+}
+
+TEST_F(FullOneToTwoJob, RunningMembersSurviveAndTheNewcomerGetsTheFreedSlot) {
+  join("c");
+  advance(2000ms);
+  // b dies: a is told to rejoin; c still waits while a runs.
+  EXPECT_CALL(sink, membership_change("a"));
+  sm->remove("b", now);
+  advance(2000ms);
+  ::testing::Mock::VerifyAndClearExpectations(&sink);
+  InSequence s;
+  EXPECT_CALL(sink, round_complete("a", Assigned(1, 0, 2, 0, 8, 0)));
+  EXPECT_CALL(sink, round_complete("c", Assigned(1, 1, 2, 4, 8, 0)));
+  join("a");
+}
+
+TEST_F(FullOneToTwoJob, WaitingThirdAgentFailsAtItsJoinTimeout) {
+  join("c", 4, 0, 3000ms);
+  advance(2999ms);
+  EXPECT_CALL(sink, join_failed("c", HasSubstr("timed out")));
+  advance(1ms);
+  EXPECT_TRUE(sm->has_node("a"));
+}
+
+// Issue 12, item 7: two nodes with nproc 2^31-1 got world_size -2.
+TEST_F(RoundTest, NprocBeyondTheCapIsRefusedAndWorldSizeNeverOverflows) {
+  make(2, 2);
+  EXPECT_THAT(sm->join({"a", 2147483647, 0}, 2, 2, 10s, now), HasSubstr("nproc"));
+  make(1, 5000, 1000ms);
+  for (int i = 0; i <= 4096; ++i) join("n" + std::to_string(i), 4096);
+  // 4096 nodes of 4096 workers make 2^24, the cap; the last one waits.
+  EXPECT_CALL(sink, round_complete(_, Field(&RoundAssignment::world_size, 1 << 24))).Times(4096);
+  advance(1000ms);
+  EXPECT_EQ(sm->waiting(), 1u);
+}
+
 TEST(RoundLateJoiner, ArrivalAtRunningJobRestartsWithBiggerMembership) {
   StrictMock<MockSink> sink;
   RoundStateMachine sm("job", 1, 2, 1000ms, sink);
