@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "rendezvous/c10d/message_fields.h"
 #include "rendezvous/c10d/socket.h"
 
 namespace refrun {
@@ -164,7 +165,7 @@ void C10dStoreClient::on_frame(const json& msg) {
   last_rx_ = common::EventLoop::Clock::now();
   if (msg.contains("push")) {
     if (msg["push"] == "expelled") {
-      expelled_ = msg.value("reason", "expelled");
+      expelled_ = string_or(msg, "reason", "expelled");
       return;
     }
     if (on_push_) on_push_(msg);
@@ -176,10 +177,10 @@ void C10dStoreClient::on_frame(const json& msg) {
   Pending p = std::move(it->second);
   pending_.erase(it);
   loop_.cancel_timer(p.timer);
-  if (msg.value("ok", false))
+  if (bool_or(msg, "ok", false))
     p.done(msg);
   else
-    p.fail("rendezvous store: " + msg.value("error", std::string("request failed")));
+    p.fail("rendezvous store at " + where() + ": " + string_or(msg, "error", "request failed"));
 }
 
 }  // namespace refrun

@@ -1,13 +1,18 @@
 #include "rendezvous/c10d/store_server.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <stdexcept>
 
 #include "common/free_port.h"
+#include "input_limits.h"
+#include "rendezvous/c10d/message_fields.h"
 #include "rendezvous/c10d/socket.h"
 
 namespace refrun {
@@ -60,8 +65,36 @@ struct C10dStoreServer::Run : RoundSink {
   }
 };
 
+namespace {
+
+size_t client_cap(size_t wanted) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return wanted;
+  return std::max<size_t>(1, std::min<size_t>(wanted, lim.rlim_cur / 4));
+}
+
+// Requests and waits are answered with the id they came with: a number, a
+// short string or null, never a structure to copy.
+bool valid_id(const json& id) {
+  return id.is_null() || id.is_number() ||
+         (id.is_string() && id.get_ref<const std::string&>().size() <= 64);
+}
+
+std::string refusal(const std::string& why) {
+  return encode_frame({{"ok", false}, {"id", nullptr}, {"error", why}});
+}
+
+}  // namespace
+
 C10dStoreServer::C10dStoreServer(common::EventLoop& loop, int listen_fd, C10dServerOptions options)
-    : loop_(loop), listen_fd_(listen_fd), port_(common::bound_port(listen_fd)), options_(options) {
+    : loop_(loop),
+      listen_fd_(listen_fd),
+      port_(common::bound_port(listen_fd)),
+      options_(options),
+      max_clients_(client_cap(options.max_clients)),
+      kv_(options.quotas, options.max_frame,
+          [this](uint64_t client, const json& reply) { send(client, reply); }) {
+  reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   loop_.watch_fd(listen_fd_, [this](uint32_t) { accept_clients(); });
   last_tick_ = common::EventLoop::Clock::now();
   tick_timer_ = loop_.add_timer(options_.keep_alive_window / 4, [this] { tick(); });
@@ -77,13 +110,16 @@ void C10dStoreServer::close() {
     ::close(listen_fd_);
     listen_fd_ = -1;
   }
+  if (reserve_fd_ >= 0) ::close(reserve_fd_);
+  reserve_fd_ = -1;
+  loop_.cancel_timer(accept_pause_timer_);
+  accept_pause_timer_ = 0;
   loop_.cancel_timer(tick_timer_);
   tick_timer_ = 0;
   for (auto& [id, c] : clients_) loop_.cancel_timer(c.keep_alive_timer);
   clients_.clear();
   for (auto& [id, run] : runs_) loop_.cancel_timer(run->timer);
   runs_.clear();
-  waiters_.clear();
 }
 
 size_t C10dStoreServer::connected_nodes() const {
@@ -93,17 +129,81 @@ size_t C10dStoreServer::connected_nodes() const {
 }
 
 void C10dStoreServer::accept_clients() {
-  while (true) {
+  // Bounded per wake-up, so a peer that keeps connecting cannot starve the
+  // keep-alives; the listening socket stays readable and we come back.
+  for (int n = 0; n < 64 && listen_fd_ >= 0; ++n) {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0 && errno == EINTR) continue;
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+      // The pending connection keeps the socket readable: without room made
+      // here, the loop would wake for it forever at 100% CPU.
+      if (make_room("the store host is out of file descriptors")) continue;
+      if (refuse_with_reserve_fd()) continue;
+      return pause_accepting();
+    }
     if (fd < 0) return;  // EAGAIN, or a transient error: the loop tells us again
-    uint64_t id = next_client_++;
-    Client& c = clients_[id];
-    c.last_rx = common::EventLoop::Clock::now();
-    c.conn = std::make_unique<C10dConnection>(
-        loop_, fd, options_.max_frame, [this, id](const json& msg) { on_frame(id, msg); },
-        [this, id](const std::string&) { drop_client(id); });
-    arm_keep_alive(id);
+    if (clients_.size() >= max_clients_ &&
+        !make_room("the store has its maximum number of connections")) {
+      std::string bye = refusal("the rendezvous store has " + std::to_string(max_clients_) +
+                                " connections, all of them rendezvous members");
+      (void)!::send(fd, bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+      continue;
+    }
+    add_client(fd);
   }
+}
+
+void C10dStoreServer::add_client(int fd) {
+  uint64_t id = next_client_++;
+  Client& c = clients_[id];
+  c.last_rx = common::EventLoop::Clock::now();
+  c.conn = std::make_unique<C10dConnection>(
+      loop_, fd, options_.max_frame, [this, id](const json& msg) { on_frame(id, msg); },
+      [this, id](const std::string&) { drop_client(id); });
+  arm_keep_alive(id);
+}
+
+// Sheds the connection quiet for longest among those that speak for no node
+// of any run: an agent joins right after connecting, so these are idle or
+// hostile peers, never a running job's agents. False when there is none.
+bool C10dStoreServer::make_room(const char* why) {
+  auto victim = clients_.end();
+  for (auto it = clients_.begin(); it != clients_.end(); ++it)
+    if (it->second.nodes.empty() &&
+        (victim == clients_.end() || it->second.last_rx < victim->second.last_rx))
+      victim = it;
+  if (victim == clients_.end()) return false;
+  victim->second.conn->send(
+      {{"push", "expelled"}, {"reason", std::string(why) + "; dropped this idle connection"}});
+  drop_client(victim->first);
+  return true;
+}
+
+// Nothing to shed: take the newcomer with the spare descriptor, tell it why
+// and hang up, so the backlog drains instead of waking us again.
+bool C10dStoreServer::refuse_with_reserve_fd() {
+  if (reserve_fd_ < 0) return false;
+  ::close(reserve_fd_);
+  int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    std::string bye = refusal("the rendezvous store host is out of file descriptors");
+    (void)!::send(fd, bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(fd);
+  }
+  reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd >= 0 && reserve_fd_ >= 0;
+}
+
+// Last resort (no spare descriptor either): stop listening for 100 ms.
+void C10dStoreServer::pause_accepting() {
+  if (listen_fd_ < 0 || accept_pause_timer_) return;
+  loop_.unwatch_fd(listen_fd_);
+  accept_pause_timer_ = loop_.add_timer(std::chrono::milliseconds(100), [this] {
+    accept_pause_timer_ = 0;
+    if (reserve_fd_ < 0) reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (listen_fd_ >= 0) loop_.watch_fd(listen_fd_, [this](uint32_t) { accept_clients(); });
+  });
 }
 
 void C10dStoreServer::arm_keep_alive(uint64_t id) {
@@ -153,9 +253,7 @@ void C10dStoreServer::drop_client(uint64_t id) {
   loop_.cancel_timer(it->second.keep_alive_timer);
   auto nodes = std::move(it->second.nodes);
   clients_.erase(it);
-  waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
-                                [&](const Waiter& w) { return w.client == id; }),
-                 waiters_.end());
+  kv_.drop_client(id);
   auto now = common::EventLoop::Clock::now();
   for (auto& [run_id, node] : nodes) {
     auto r = runs_.find(run_id);
@@ -196,106 +294,45 @@ void C10dStoreServer::on_frame(uint64_t id, const json& msg) {
   it->second.last_rx = common::EventLoop::Clock::now();
   json reply;
   bool deferred = false;
+  auto req_id = msg.find("id");
+  bool id_ok = req_id == msg.end() || valid_id(*req_id);
   try {
+    if (!id_ok) throw BadMessage("'id' must be a number, a short string or null");
     reply = handle(id, msg, deferred);
-  } catch (const json::exception& e) {
+  } catch (const BadMessage& e) {
     reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
+  } catch (const json::exception&) {
+    reply = {{"ok", false}, {"error", "bad request: malformed message"}};
   }
   if (deferred) return;
-  reply["id"] = msg.contains("id") ? msg["id"] : json(nullptr);
+  reply["id"] = id_ok && req_id != msg.end() ? *req_id : json(nullptr);
   send(id, reply);
 }
 
 json C10dStoreServer::handle(uint64_t id, const json& msg, bool& deferred) {
-  std::string op = msg.at("op").get<std::string>();
+  std::string op = string_field(msg, "op");
   if (op == "ping") return {{"ok", true}};
-  if (op == "set") {
-    kv_[msg.at("key").get<std::string>()] = msg.at("value").get<std::string>();
-    key_changed();
-    return {{"ok", true}};
-  }
-  if (op == "get") {
-    auto it = kv_.find(msg.at("key").get<std::string>());
-    if (it == kv_.end()) return {{"ok", true}, {"found", false}};
-    return {{"ok", true}, {"found", true}, {"value", it->second}};
-  }
-  if (op == "cas") {
-    // expected null: the key must not exist yet.
-    std::string key = msg.at("key").get<std::string>();
-    const json& expected = msg.at("expected");
-    auto it = kv_.find(key);
-    bool match = expected.is_null() ? it == kv_.end()
-                                    : it != kv_.end() && it->second == expected.get<std::string>();
-    if (match) {
-      kv_[key] = msg.at("desired").get<std::string>();
-      key_changed();
-    }
-    it = kv_.find(key);
-    json r = {{"ok", true}, {"swapped", match}};
-    r["value"] = it == kv_.end() ? json(nullptr) : json(it->second);
-    return r;
-  }
-  if (op == "add") {
-    std::string key = msg.at("key").get<std::string>();
-    long long delta = msg.at("delta").get<long long>();
-    long long value = 0;
-    auto it = kv_.find(key);
-    if (it != kv_.end()) {
-      size_t used = 0;
-      try {
-        value = std::stoll(it->second, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != it->second.size())
-        return {{"ok", false}, {"error", "key '" + key + "' does not hold an integer"}};
-    }
-    value += delta;
-    kv_[key] = std::to_string(value);
-    key_changed();
-    return {{"ok", true}, {"value", value}};
-  }
-  if (op == "wait") {
-    Waiter w{id, msg.contains("id") ? msg["id"] : json(nullptr),
-             msg.at("keys").get<std::vector<std::string>>()};
-    waiters_.push_back(std::move(w));
-    deferred = true;
-    key_changed();  // answers at once when the keys are already there
-    return {};
-  }
   if (op == "join") return handle_join(id, msg, deferred);
   if (op == "barrier") return handle_barrier(id, msg, deferred);
-  return {{"ok", false}, {"error", "unknown op '" + op + "'"}};
-}
-
-void C10dStoreServer::key_changed() {
-  for (size_t i = 0; i < waiters_.size();) {
-    Waiter& w = waiters_[i];
-    bool all = std::all_of(w.keys.begin(), w.keys.end(),
-                           [&](const std::string& k) { return kv_.count(k) != 0; });
-    if (!all) {
-      ++i;
-      continue;
-    }
-    json values = json::object();
-    for (auto& k : w.keys) values[k] = kv_[k];
-    json reply = {{"id", w.id}, {"ok", true}, {"values", values}};
-    uint64_t client = w.client;
-    waiters_.erase(waiters_.begin() + static_cast<long>(i));
-    send(client, reply);
-  }
+  if (!C10dKeyValue::is_kv_op(op)) return {{"ok", false}, {"error", "unknown op '" + op + "'"}};
+  auto reply = kv_.handle(id, op, msg, msg.contains("id") ? msg["id"] : json(nullptr));
+  deferred = !reply;
+  return reply.value_or(json());
 }
 
 json C10dStoreServer::handle_join(uint64_t id, const json& msg, bool& deferred) {
-  std::string run_id = msg.at("run_id").get<std::string>();
-  RoundNode node{msg.at("node").get<std::string>(), msg.at("nproc").get<int>(),
-                 msg.at("restart_count").get<int>()};
-  int min_nodes = msg.at("min").get<int>();
-  int max_nodes = msg.at("max").get<int>();
-  auto last_call = std::chrono::milliseconds(msg.at("last_call_ms").get<long long>());
-  auto join_timeout = std::chrono::milliseconds(msg.at("join_timeout_ms").get<long long>());
-  if (min_nodes < 1 || max_nodes < min_nodes || node.nproc < 1 || node.restart_count < 0)
-    return {{"ok", false}, {"error", "join with invalid min/max/nproc/restart_count"}};
+  // Every number is bounded before the round adds or multiplies with it:
+  // durations as the --rdzv-conf parser allows them (in ms), nproc as
+  // refrun's cap, restart counts well short of INT_MAX (agents add 1).
+  constexpr long long kMaxMs = static_cast<long long>(kMaxSeconds * 1000);
+  std::string run_id = string_field(msg, "run_id");
+  RoundNode node{string_field(msg, "node"),
+                 static_cast<int>(int_field(msg, "nproc", 1, kMaxNprocPerNode)),
+                 static_cast<int>(int_field(msg, "restart_count", 0, 1 << 30))};
+  int min_nodes = static_cast<int>(int_field(msg, "min", 1, kMaxWorldSize));
+  int max_nodes = static_cast<int>(int_field(msg, "max", min_nodes, kMaxWorldSize));
+  auto last_call = std::chrono::milliseconds(int_field(msg, "last_call_ms", 1, kMaxMs));
+  auto join_timeout = std::chrono::milliseconds(int_field(msg, "join_timeout_ms", 1, kMaxMs));
   auto& slot = runs_[run_id];
   if (!slot) {
     slot = std::make_unique<Run>(*this, run_id);
@@ -323,9 +360,9 @@ json C10dStoreServer::handle_join(uint64_t id, const json& msg, bool& deferred) 
 }
 
 json C10dStoreServer::handle_barrier(uint64_t id, const json& msg, bool& deferred) {
-  std::string run_id = msg.at("run_id").get<std::string>();
-  std::string node = msg.at("node").get<std::string>();
-  int round = msg.at("round").get<int>();
+  std::string run_id = string_field(msg, "run_id");
+  std::string node = string_field(msg, "node");
+  int round = static_cast<int>(int_field(msg, "round", 0, INT32_MAX));
   auto r = runs_.find(run_id);
   if (r == runs_.end()) return {{"ok", false}, {"error", "unknown run id '" + run_id + "'"}};
   Run& run = *r->second;

@@ -4,8 +4,9 @@
 // keep-alives, so the store host is the one place that decides membership.
 //
 // Requests are frames {"op": ..., "id": N, ...}; replies echo the id with
-// "ok": true/false; pushes carry "push" instead of an id. A bad frame closes
-// that one connection; a bad request gets an error reply.
+// "ok": true/false; pushes carry "push" instead of an id. A bad frame gets
+// one error reply and closes that one connection; a bad request gets an
+// error reply. The key-value half and its quotas are store_kv.h.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,7 @@
 #include "common/event_loop.h"
 #include "rendezvous/c10d/connection.h"
 #include "rendezvous/c10d/round.h"
+#include "rendezvous/c10d/store_kv.h"
 
 namespace refrun {
 
@@ -27,6 +29,10 @@ struct C10dServerOptions {
   size_t max_frame = kC10dMaxFrame;
   // A client silent this long is expelled (it died or was stopped).
   std::chrono::milliseconds keep_alive_window{15000};
+  C10dStoreQuotas quotas;
+  // Connections at once, also at most a quarter of the open-file limit at
+  // construction, so the host's own workers keep descriptors to start with.
+  size_t max_clients = 1024;
 };
 
 class C10dStoreServer {
@@ -40,6 +46,9 @@ class C10dStoreServer {
   int port() const { return port_; }
   // Nodes (of any run id) whose agents are still connected.
   size_t connected_nodes() const;
+  // Bytes of keys, values and pending waits held for clients (quotas).
+  size_t stored_bytes() const { return kv_.bytes(); }
+  size_t clients() const { return clients_.size(); }
   // Called after any client connection went away.
   void set_on_disconnect(std::function<void()> cb) { on_disconnect_ = std::move(cb); }
   // Stops listening and drops every connection at once.
@@ -52,27 +61,28 @@ class C10dStoreServer {
     common::EventLoop::TimerId keep_alive_timer = 0;
     std::vector<std::pair<std::string, std::string>> nodes;  // (run id, node id)
   };
-  struct Waiter {
-    uint64_t client;
-    nlohmann::json id;
-    std::vector<std::string> keys;
-  };
   struct Run;
 
   common::EventLoop& loop_;
   int listen_fd_;
   int port_;
   C10dServerOptions options_;
+  size_t max_clients_;
+  int reserve_fd_ = -1;  // given up to accept (and refuse) when the fd table is full
+  common::EventLoop::TimerId accept_pause_timer_ = 0;
   uint64_t next_client_ = 1;
   std::map<uint64_t, Client> clients_;
-  std::map<std::string, std::string> kv_;
-  std::vector<Waiter> waiters_;
+  C10dKeyValue kv_;
   std::map<std::string, std::unique_ptr<Run>> runs_;
   std::function<void()> on_disconnect_;
   common::EventLoop::TimerId tick_timer_ = 0;
   common::EventLoop::Clock::time_point last_tick_;
 
   void accept_clients();
+  bool make_room(const char* why);
+  bool refuse_with_reserve_fd();
+  void pause_accepting();
+  void add_client(int fd);
   void arm_keep_alive(uint64_t id);
   void tick();
   void check_stall(common::EventLoop::Clock::time_point now);
@@ -80,7 +90,6 @@ class C10dStoreServer {
   nlohmann::json handle(uint64_t id, const nlohmann::json& msg, bool& deferred);
   nlohmann::json handle_join(uint64_t id, const nlohmann::json& msg, bool& deferred);
   nlohmann::json handle_barrier(uint64_t id, const nlohmann::json& msg, bool& deferred);
-  void key_changed();
   void drop_client(uint64_t id);
   void reschedule(Run& run);
   void send(uint64_t client, const nlohmann::json& msg);

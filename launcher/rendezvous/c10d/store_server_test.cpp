@@ -9,6 +9,7 @@
 #include "common/free_port.h"
 #include "rendezvous/c10d/socket.h"
 #include "rendezvous/c10d/store_client.h"
+#include "rendezvous/c10d/store_test_fixture.h"
 #include "rendezvous/c10d/test_util.h"
 
 namespace refrun {
@@ -16,65 +17,6 @@ namespace refrun {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct StoreTest : ::testing::Test {
-  common::EventLoop loop;
-  std::unique_ptr<C10dStoreServer> server;
-
-  void SetUp() override { start(15000ms); }
-  void start(std::chrono::milliseconds window) {
-    std::string err;
-    bool in_use = false;
-    int fd = listen_c10d("127.0.0.1", 0, err, in_use);
-    ASSERT_GE(fd, 0) << err;
-    C10dServerOptions opts;
-    opts.keep_alive_window = window;
-    opts.max_frame = 4096;
-    server = std::make_unique<C10dStoreServer>(loop, fd, opts);
-  }
-  std::unique_ptr<C10dStoreClient> client(std::chrono::milliseconds interval = 5000ms) {
-    C10dClientOptions o;
-    o.host = "127.0.0.1";
-    o.port = server->port();
-    o.connect_timeout = 5000ms;
-    o.keep_alive_interval = interval;
-    o.keep_alive_window = interval * 3;
-    auto c = std::make_unique<C10dStoreClient>(loop, o);
-    bool ok = false;
-    c->connect([&] { ok = true; }, [](const std::string& e) { FAIL() << e; });
-    EXPECT_TRUE(run_until(loop, [&] { return ok; }));
-    return c;
-  }
-  // Sends one request and runs the loop until its answer.
-  json call(C10dStoreClient& c, json req, std::string* error = nullptr) {
-    bool got = false;
-    json reply;
-    c.request(
-        req, 5000ms,
-        [&](const json& r) {
-          reply = r;
-          got = true;
-        },
-        [&](const std::string& e) {
-          if (error) *error = e;
-          got = true;
-        });
-    EXPECT_TRUE(run_until(loop, [&] { return got; }));
-    return reply;
-  }
-  // A raw socket, for speaking bad protocol.
-  int raw_connect() {
-    std::string err;
-    int fd = start_connect("127.0.0.1", server->port(), err);
-    EXPECT_GE(fd, 0) << err;
-    int flags = 0;
-    (void)flags;
-    return fd;
-  }
-};
-
-}  // namespace
 
 TEST_F(StoreTest, SetGetCasAdd) {
   auto c = client();
