@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "common/free_port.h"
+#include "input_limits.h"
+#include "rendezvous/c10d/message_fields.h"
 
 namespace refrun {
 
@@ -114,14 +116,13 @@ void C10dRendezvous::join(int restart_count, Done done, Fail fail) {
       req, limit,
       [this, gen, done, fail](const json& r) {
         if (gen != gen_) return;
-        result_ = RendezvousResult{};
-        result_.round = r.at("round").get<int>();
-        result_.group_rank = r.at("group_rank").get<int>();
-        result_.group_world_size = r.at("group_world_size").get<int>();
-        result_.rank_offset = r.at("rank_offset").get<int>();
-        result_.world_size = r.at("world_size").get<int>();
-        result_.restart_count = r.at("restart_count").get<int>();
-        result_.use_agent_store = false;
+        try {
+          result_ = round_from_reply(r);
+        } catch (const BadMessage& e) {
+          state_ = State::kIdle;
+          std::string why = malformed("join", e.what());
+          return post([fail, why] { fail(why); });
+        }
         state_ = State::kResolving;
         resolve_master(gen, done, fail);
       },
@@ -165,14 +166,40 @@ void C10dRendezvous::resolve_master(uint64_t gen, Done done, Fail fail) {
       {{"op", "wait"}, {"keys", {key}}}, conf_.read_timeout,
       [this, gen, key, done, failed](const json& r) {
         if (gen != gen_) return;
-        json value = json::parse(r.at("values").at(key).get<std::string>(), nullptr, false);
-        if (value.is_discarded() || !value.contains("addr") || !value.contains("port"))
-          return failed("rendezvous store holds a malformed master address under " + key);
-        result_.master_addr = value["addr"].get<std::string>();
-        result_.master_port = value["port"].get<int>();
+        try {
+          auto values = r.find("values");
+          if (values == r.end() || !values->is_object()) throw BadMessage("'values' is missing");
+          json value = json::parse(string_field(*values, key.c_str()), nullptr, false);
+          if (!value.is_object()) throw BadMessage("the value is not a JSON object");
+          result_.master_addr = string_field(value, "addr");
+          result_.master_port = static_cast<int>(int_field(value, "port", 1, 65535));
+        } catch (const BadMessage& e) {
+          return failed("rendezvous store at " + client_->where() +
+                        " holds a malformed master address under " + key + ": " + e.what());
+        }
         running(done);
       },
       failed);
+}
+
+// Every field range-checked and consistent, so no int arithmetic on them
+// (ranks, offsets) can overflow; BadMessage names the first bad one.
+RendezvousResult C10dRendezvous::round_from_reply(const json& r) const {
+  RendezvousResult out;
+  out.round = static_cast<int>(int_field(r, "round", 0, INT32_MAX));
+  out.group_world_size = static_cast<int>(int_field(r, "group_world_size", 1, kMaxWorldSize));
+  out.group_rank = static_cast<int>(int_field(r, "group_rank", 0, out.group_world_size - 1));
+  out.world_size = static_cast<int>(int_field(r, "world_size", 1, kMaxWorldSize));
+  out.rank_offset = static_cast<int>(
+      int_field(r, "rank_offset", 0, out.world_size - params_.nproc_per_node));
+  out.restart_count = static_cast<int>(int_field(r, "restart_count", 0, 1 << 30));
+  out.use_agent_store = false;
+  return out;
+}
+
+std::string C10dRendezvous::malformed(const std::string& op, const std::string& why) const {
+  return "the rendezvous store at " + client_->where() + " sent a malformed reply to '" + op +
+         "': " + why;
 }
 
 void C10dRendezvous::running(Done done) {
@@ -184,8 +211,8 @@ void C10dRendezvous::running(Done done) {
 }
 
 void C10dRendezvous::on_push(const json& msg) {
-  if (msg.value("push", "") != "membership_change") return;
-  if (msg.value("round", -1) != result_.round) return;
+  if (string_or(msg, "push", "") != "membership_change") return;
+  if (int_or(msg, "round", -1) != result_.round) return;
   if (state_ == State::kResolving) {
     // The round broke before this agent got its master address (e.g. node
     // rank 0 died before publishing it): join the next one instead.

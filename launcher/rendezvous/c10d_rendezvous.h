@@ -59,6 +59,8 @@ class C10dRendezvous : public Rendezvous {
   void join(int restart_count, Done done, Fail fail);
   void resolve_master(uint64_t gen, Done done, Fail fail);
   void running(Done done);
+  RendezvousResult round_from_reply(const nlohmann::json& r) const;
+  std::string malformed(const std::string& op, const std::string& why) const;
   void on_push(const nlohmann::json& msg);
   void on_lost(const std::string& why);
   void wait_for_others(std::function<void()> done);
