@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/random.h"
+#include "input_limits.h"
 #include "nproc.h"
 #include "rendezvous/registry.h"
 #include "worker_command.h"
@@ -13,14 +14,16 @@
 namespace refrun {
 
 static std::string resolve_program(const LaunchConfig& c, const Environment& env) {
+  if (c.script.empty()) throw UsageError("training_script '': an empty name");
   if (c.no_python && !c.run_path) {
     std::string found = find_in_path(c.script, env);
     if (found.empty()) {
       struct stat st;
       bool exists = c.script.find('/') != std::string::npos && stat(c.script.c_str(), &st) == 0;
       throw UsageError("training_script " + c.script +
-                       (exists ? ": not executable (--no-python execs it directly)"
-                               : ": no such file or command"));
+                       (!exists                ? ": no such file or command"
+                        : S_ISDIR(st.st_mode) ? ": is a directory (--no-python execs it directly)"
+                                              : ": not executable (--no-python execs it directly)"));
     }
     return found;
   }
@@ -34,6 +37,12 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
                     RendezvousParams& params) {
   int nproc = resolve_nproc(c.nproc_per_node, env);
   std::string program = resolve_program(c, env);
+  // Static ranks are node_rank * nproc: the whole job must fit an int.
+  if (!c.standalone && c.rdzv_backend == "static" &&
+      static_cast<long long>(c.max_nodes) * nproc > kMaxWorldSize)
+    throw UsageError("--nnodes " + std::to_string(c.max_nodes) + " with --nproc-per-node " +
+                     std::to_string(nproc) + ": more workers than refrun's limit of " +
+                     std::to_string(kMaxWorldSize));
   if (c.virtual_local_rank) visible_device_for(env, nproc - 1);  // throws if too few devices
 
   params.backend = c.rdzv_backend;

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -30,6 +32,25 @@ static bool make_dirs(const std::string& path) {
   return true;
 }
 
+// The default base is $TMPDIR/refrun_<pid>_XXXXXX. A SIGKILLed refrun cannot
+// remove its own, so each refrun removes those of dead pids that hold no
+// file, as it would have at exit (logs and error records are kept).
+static void sweep_stale_log_bases(const std::string& tmp) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(tmp, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind("refrun_", 0) != 0) continue;
+    auto end = name.find('_', 7);
+    int pid = 0;
+    if (end == std::string::npos || !common::parse_int(name.substr(7, end - 7), pid) || pid <= 0)
+      continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    remove_if_no_files(it->path().string());
+  }
+}
+
 static std::string make_temp_dir(const std::string& pattern) {
   std::string buf = pattern;
   if (!mkdtemp(buf.data())) return "";
@@ -42,7 +63,8 @@ std::string make_run_log_dir(const std::string& log_dir, const std::string& run_
   if (base.empty()) {
     auto it = env.find("TMPDIR");
     std::string tmp = it != env.end() && !it->second.empty() ? it->second : "/tmp";
-    base = make_temp_dir(tmp + "/refrun_XXXXXX");
+    sweep_stale_log_bases(tmp);
+    base = make_temp_dir(tmp + "/refrun_" + std::to_string(getpid()) + "_XXXXXX");
     if (base.empty())
       throw UsageError("--log-dir (default under " + tmp + "): cannot create: " + strerror(errno));
   } else if (!make_dirs(base)) {

@@ -17,9 +17,10 @@ struct RankLogPaths {
   std::string error_file;
 };
 
-// Creates the base dir (if given; else a fresh temp dir under $TMPDIR) and a
-// fresh <run_id>_XXXXXXXX inside it; returns the latter. Throws UsageError
-// naming --log-dir when it cannot.
+// Creates the base dir (if given; else a fresh $TMPDIR/refrun_<pid>_XXXXXX,
+// after removing those of dead pids that hold no file) and a fresh
+// <run_id>_XXXXXXXX inside it; returns the latter. Throws UsageError naming
+// --log-dir when it cannot.
 std::string make_run_log_dir(const std::string& log_dir, const std::string& run_id,
                              const Environment& env);
 

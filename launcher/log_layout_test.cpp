@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -36,6 +37,27 @@ TEST(LogLayout, DefaultIsAFreshTempDir) {
   std::string run = make_run_log_dir("", "none", {{"TMPDIR", t.path}});
   EXPECT_EQ(run.rfind(t.path + "/refrun_", 0), 0u) << run;
   EXPECT_NE(run.find("/none_"), std::string::npos);
+}
+
+TEST(LogLayout, DefaultBasesOfDeadRefrunsWithoutFilesAreSwept) {
+  // Issue 12: a SIGKILLed refrun left its $TMPDIR/refrun_* every time.
+  TempDir t;
+  pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  std::string d = std::to_string(dead);
+  std::string empty = t.path + "/refrun_" + d + "_aaaaaa";
+  std::string with_log = t.path + "/refrun_" + d + "_bbbbbb";
+  std::string live = t.path + "/refrun_" + std::to_string(getpid()) + "_cccccc";
+  std::string other = t.path + "/refrun_notapid";
+  for (auto& p : {empty, with_log, live, other}) std::filesystem::create_directories(p + "/job_x/attempt_0/0");
+  fclose(fopen((with_log + "/job_x/attempt_0/0/stdout.log").c_str(), "w"));
+  std::string run = make_run_log_dir("", "job", {{"TMPDIR", t.path}});
+  EXPECT_FALSE(is_dir(empty));
+  EXPECT_TRUE(is_dir(with_log));
+  EXPECT_TRUE(is_dir(live));
+  EXPECT_TRUE(is_dir(other));
+  EXPECT_EQ(run.rfind(t.path + "/refrun_" + std::to_string(getpid()) + "_", 0), 0u) << run;
 }
 
 TEST(LogLayout, UnusableLogDirIsAUsageError) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/text.h"
+#include "input_limits.h"
 
 namespace refrun {
 
@@ -41,8 +42,21 @@ static int override_or(const Environment& env, const char* name, int (*detect)()
   return detect ? detect() : 0;
 }
 
+static int detect_nproc(const std::string& raw, const std::string& value, const Environment& env);
+
 int resolve_nproc(const std::string& raw, const Environment& env) {
   std::string value = common::trim(raw);
+  int n = detect_nproc(raw, value, env);
+  // Before any directory or process exists: 100,000 once made 100,003
+  // log directories before the first worker failed to start.
+  if (n > kMaxNprocPerNode)
+    throw UsageError("--nproc-per-node " + (value.size() > 40 ? value.substr(0, 40) + "..." : value) +
+                     ": " + std::to_string(n) + " workers per node exceed refrun's limit of " +
+                     std::to_string(kMaxNprocPerNode));
+  return n;
+}
+
+static int detect_nproc(const std::string& raw, const std::string& value, const Environment& env) {
   int n = 0;
   if (common::parse_int(value, n)) {
     if (n < 1) throw UsageError("--nproc-per-node " + raw + ": must be at least 1");

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/text.h"
+#include "input_limits.h"
 #include "option_values.h"
 
 namespace refrun {
@@ -53,8 +54,11 @@ std::vector<OptionRow> make_table() {
          c.rdzv_endpoint = common::trim(v);
        }},
       {"--rdzv-id,--rdzv_id", "PET_RDZV_ID", false, "none", "Job id",
-       [](LaunchConfig& c, const std::string&, const std::string& v) {
+       [](LaunchConfig& c, const std::string& o, const std::string& v) {
          c.rdzv_id = common::trim(v);
+         // It names the log directory: a longer one fails there, blaming --log-dir.
+         if (c.rdzv_id.size() > static_cast<size_t>(kMaxRunIdLength))
+           bad_value(o, v, "longer than 200 characters");
        }},
       {"--rdzv-conf,--rdzv_conf", "PET_RDZV_CONF", false, nullptr,
        "Rendezvous configuration k=v,k=v",

@@ -7,12 +7,17 @@
 
 #include "common/signal_names.h"
 #include "common/text.h"
+#include "input_limits.h"
 #include "options.h"
 
 namespace refrun {
 
 void bad_value(const std::string& option, const std::string& value, const std::string& why) {
-  throw UsageError(option + " " + value + ": " + why);
+  // One readable line even for a value of thousands of characters.
+  std::string shown = value.size() > 80 ? value.substr(0, 60) + "... (" +
+                                              std::to_string(value.size()) + " characters)"
+                                        : value;
+  throw UsageError(option + " " + shown + ": " + why);
 }
 
 std::pair<int, int> parse_nnodes(const std::string& value) {
@@ -89,6 +94,7 @@ double non_negative_seconds(const std::string& option, const std::string& value)
   if (!common::parse_double(common::trim(value), v))
     bad_value(option, value, "not a number of seconds");
   if (v < 0) bad_value(option, value, "must not be negative");
+  if (v > kMaxSeconds) bad_value(option, value, "must be at most 10000000 seconds");
   return v;
 }
 

@@ -1,5 +1,6 @@
 #include "worker_command.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/text.h"
@@ -7,13 +8,20 @@
 
 namespace refrun {
 
+// execve needs a file: a directory passes access(X_OK) but not exec.
+static bool executable_file(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
 std::string find_in_path(const std::string& name, const Environment& env) {
-  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : "";
+  if (name.empty()) return "";
+  if (name.find('/') != std::string::npos) return executable_file(name) ? name : "";
   auto it = env.find("PATH");
   std::string path = it == env.end() ? "/usr/local/bin:/usr/bin:/bin" : it->second;
   for (const std::string& dir : common::split(path, ':')) {
     std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (executable_file(candidate)) return candidate;
   }
   return "";
 }
