@@ -22,6 +22,8 @@ def errors_of(validator, path):
         doc = json.loads(path.read_text())
     except json.JSONDecodeError as e:
         return [f"line {e.lineno} col {e.colno}: {e.msg}"]
+    except RecursionError:
+        return ["nested too deep to read"]
     return [f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
             for e in validator.iter_errors(doc)]
 

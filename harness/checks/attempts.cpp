@@ -27,9 +27,9 @@ void expect_ranks(Judging& j, const std::string& what, std::vector<int> want,
 AttemptExpect parse_one(const ExpectInput&, const Json& a, const std::string& p) {
   ObjectReader ar(a, p);
   AttemptExpect ae;
-  ae.attempt = static_cast<int>(ar.integer("attempt").value_or(0));
-  ae.started = ar.integers("started");
-  ae.succeeded = ar.integers("succeeded");
+  ae.attempt = static_cast<int>(ar.integer("attempt", 0, kMaxCount).value_or(0));
+  ae.started = ar.integers("started", 0, kMaxCount);
+  ae.succeeded = ar.integers("succeeded", 0, kMaxCount);
   ar.finish();
   return ae;
 }
@@ -65,7 +65,7 @@ void judge_attempts(const std::any& spec, Judging& j) {
 }
 
 std::any parse_restarts(const ExpectInput& in) {
-  auto n = in.expect.integer(in.key);
+  auto n = in.expect.integer(in.key, -1, kMaxCount);
   if (!n) return {};
   return static_cast<int>(*n);
 }

@@ -6,7 +6,7 @@ std::string ExpectInput::text(const std::string& s, const std::string& ptr) cons
   return substitute(subs, s, ptr);
 }
 
-std::optional<std::regex> ExpectInput::regex(const std::string& re, const std::string& ptr) const {
+std::optional<Regex> ExpectInput::regex(const std::string& re, const std::string& ptr) const {
   return compile_regex(subs, re, ptr);
 }
 

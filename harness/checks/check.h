@@ -6,7 +6,6 @@
 
 #include <any>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -33,7 +32,7 @@ struct ExpectInput {
   std::string text(const std::string& s, const std::string& pointer) const;
   // A regex field, substituted and compiled (nullopt while loading when it
   // holds a per-run value).
-  std::optional<std::regex> regex(const std::string& re, const std::string& pointer) const;
+  std::optional<Regex> regex(const std::string& re, const std::string& pointer) const;
   // Throws unless `name` is a node of the scenario.
   void check_node(const std::string& name, const std::string& pointer) const;
 };

@@ -15,7 +15,8 @@ std::any parse_duration(const ExpectInput& in) {
   const Json* d = in.expect.get(in.key);
   if (!d) return {};
   ObjectReader dr(*d, in.pointer());
-  DurationExpect out{dr.number("min"), dr.number("max")};
+  DurationExpect out{dr.number("min", 0, kMaxScenarioSeconds),
+                     dr.number("max", 0, kMaxScenarioSeconds)};
   dr.finish();
   return out;
 }

@@ -13,7 +13,7 @@ struct EnvExpect {
   std::string var;
   std::optional<std::string> equals;  // substituted
   std::optional<std::string> regex;   // as written, for messages
-  std::optional<std::regex> re;       // compiled
+  std::optional<Regex> re;            // compiled
   std::optional<bool> present;
   bool same_across_ranks = false;
   std::optional<int> rank;  // only this rank's workers
@@ -32,7 +32,7 @@ EnvExpect parse_one(const ExpectInput& in, const Json& a, const std::string& p) 
   if (ee.regex) ee.re = in.regex(*ee.regex, er.pointer("regex"));
   ee.present = er.boolean("present");
   ee.same_across_ranks = er.boolean("same_across_ranks").value_or(false);
-  if (auto rk = er.integer("rank")) ee.rank = static_cast<int>(*rk);
+  if (auto rk = er.integer("rank", 0, kMaxCount)) ee.rank = static_cast<int>(*rk);
   ee.node = er.string("node").value_or("");
   ee.succeeded = er.boolean("succeeded").value_or(false);
   if (!ee.equals && !ee.regex && !ee.present && !ee.same_across_ranks)
@@ -71,7 +71,7 @@ void judge_one(const EnvExpect& ee, const std::set<int>& succeeded_pids, Judging
       j.fail(check, "\"" + *ee.equals + "\"", who + ": " + seen);
       break;
     }
-    if (ee.re && (!present || !std::regex_match(it->second, *ee.re))) {
+    if (ee.re && (!present || !ee.re->full_match(it->second))) {
       j.fail(check, "matches /" + *ee.regex + "/", who + ": " + seen);
       break;
     }
@@ -100,7 +100,7 @@ void judge_env(const std::any& spec, Judging& j) {
 }
 
 std::any parse_world_size(const ExpectInput& in) {
-  auto n = in.expect.integer(in.key);
+  auto n = in.expect.integer(in.key, 1, kMaxCount);
   if (!n) return {};
   return static_cast<int>(*n);
 }

@@ -34,8 +34,8 @@ EventExpect parse_one(const ExpectInput& in, const Json& a, const std::string& p
   ee.step = er.string("step");
   if (ee.step) ee.step_text = in.text(*ee.step, er.pointer("step"));
   ee.value = er.string("value");
-  ee.ranks = er.integers("ranks");
-  if (auto c = er.integer("count")) ee.count = static_cast<int>(*c);
+  ee.ranks = er.integers("ranks", 0, kMaxCount);
+  if (auto c = er.integer("count", 0, kMaxCount)) ee.count = static_cast<int>(*c);
   if (!ee.ranks && !ee.count) field_error(p, "give ranks, count or both");
   er.finish();
   return ee;

@@ -37,8 +37,7 @@ ExitExpect parse_one(const Json& v, const std::string& ptr) {
       v.is_string() ? signal_from_name(v.get<std::string>()) : std::optional<int>();
   if (v.is_number_integer()) {
     e.kind = ExitExpect::Kind::kCode;
-    e.code = v.get<int>();
-    if (e.code < 0 || e.code > 255) field_error(ptr, "exit code must be 0..255");
+    e.code = static_cast<int>(checked_integer(v, ptr, 0, 255));
   } else if (v.is_string() && v == "nonzero") {
     e.kind = ExitExpect::Kind::kNonzero;
   } else if (v.is_string() && v == "any") {

@@ -1,10 +1,10 @@
 // `failure_summary`: the launcher's failure summary names the root cause
 // (rank, exit code) in torchelastic's format. Read from the console as any
 // user would, never through the launcher's own code.
-#include <regex>
-
 #include "check_text.h"
+#include "common/text.h"
 #include "families.h"
+#include "scenario_regex.h"
 
 namespace launchcheck {
 
@@ -23,13 +23,16 @@ FailureSummary parse_failure_summary(const std::string& console) {
   size_t pos = console.find("Root Cause");
   if (pos == std::string::npos) return s;
   std::string rest = console.substr(pos);
-  static const std::regex rank_re("rank\\s*:\\s*(-?\\d+)");
-  static const std::regex exit_re("exitcode\\s*:\\s*(-?\\d+)");
-  std::smatch m;
-  if (std::regex_search(rest, m, rank_re)) s.root_cause_rank = std::stoi(m[1]);
-  if (std::regex_search(rest, m, exit_re)) {
-    s.exit_code = std::stoi(m[1]);
-    s.exit_is_signal = s.exit_code < 0;
+  static const Regex rank_re("rank\\s*:\\s*(-?\\d+)");
+  static const Regex exit_re("exitcode\\s*:\\s*(-?\\d+)");
+  // The launcher under test wrote these: a number too big for an int is
+  // no rank or exit code (std::stoi threw out of the judge).
+  std::string m;
+  int v = 0;
+  if (rank_re.search(rest, &m) && common::parse_int(m, v)) s.root_cause_rank = v;
+  if (exit_re.search(rest, &m) && common::parse_int(m, v)) {
+    s.exit_code = v;
+    s.exit_is_signal = v < 0;
     s.found = true;
   }
   return s;
@@ -41,8 +44,9 @@ std::any parse_failure_summary(const ExpectInput& in) {
   ObjectReader sr(*s, in.pointer());
   SummaryExpect se;
   se.node = sr.string("node").value_or("");
-  if (auto v = sr.integer("root_cause_rank")) se.root_cause_rank = static_cast<int>(*v);
-  if (auto v = sr.integer("exit_code")) se.exit_code = static_cast<int>(*v);
+  if (auto v = sr.integer("root_cause_rank", 0, kMaxCount)) se.root_cause_rank = static_cast<int>(*v);
+  // Signals show as -N; exit codes are 0..255.
+  if (auto v = sr.integer("exit_code", -128, 255)) se.exit_code = static_cast<int>(*v);
   sr.finish();
   return se;
 }

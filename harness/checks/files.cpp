@@ -19,7 +19,7 @@ FileExpect parse_one(const ExpectInput& in, const Json& a, const std::string& p)
   FileExpect f;
   f.glob = fr.required_string("glob");
   f.pattern = in.text(f.glob, fr.pointer("glob"));
-  auto c = fr.integer("count");
+  auto c = fr.integer("count", 0, kMaxCount);
   if (!c) field_error(fr.pointer("count"), "missing required field");
   f.count = static_cast<int>(*c);
   fr.finish();

@@ -2,6 +2,8 @@
 // them all, and each can fail.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "check_test_util.h"
 
 namespace launchcheck {
@@ -171,6 +173,47 @@ TEST_F(Judge, FailureSummaryReadsTheFirstNodesConsole) {
   auto c = checks(R"({"failure_summary": {"root_cause_rank": 0}})");
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0], "failure summary root cause rank: 0 / 1");
+}
+
+// Issue 12, item 8: "(a*)*b" kept the check phase running for 40 s and more.
+TEST_F(Judge, BacktrackingRegexDoesNotStallTheJudge) {
+  run.agents[0].out = std::string(100000, 'a') + "\nready\n";
+  auto t0 = std::chrono::steady_clock::now();
+  auto c = checks(R"({"output": [{"regex": "(a*)*b", "count": 0}], "no_survivors": false})");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_TRUE(c.empty()) << all(c);
+}
+
+// Issue 12, item 7: get<int>() read 4294967296 as 0, so [0] passed.
+TEST_F(Judge, RanksBeyondAnIntAreRefusedNotTruncated) {
+  try {
+    checks(R"({"attempts": [{"attempt": 0, "started": [4294967296]}]})");
+    FAIL() << "accepted";
+  } catch (const JsonFieldError& e) {
+    EXPECT_EQ(e.pointer(), "/expect/attempts/0/started/0");
+    EXPECT_STREQ(e.what(), "expected an integer from 0 to 2147483647, got 4294967296");
+  }
+}
+
+// What the launcher under test reports is untrusted too: a GROUP_RANK of
+// 2^31-1 made the judge count to it, 99999999999 to that.
+TEST_F(Judge, HugeGroupRankFailsRankArithmeticAtOnce) {
+  for (const char* g : {"2147483647", "99999999999"}) {
+    run.events[0].env["GROUP_RANK"] = g;
+    auto t0 = std::chrono::steady_clock::now();
+    auto c = checks(R"({"rank_arithmetic": true, "no_survivors": false})");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1)) << g;
+    ASSERT_EQ(c.size(), 1u) << all(c);
+    EXPECT_NE(c[0].find("rank arithmetic"), std::string::npos);
+  }
+}
+
+// A root-cause exit code beyond an int threw std::out_of_range out of the judge.
+TEST_F(Judge, FailureSummaryWithAbsurdNumbersIsAFailureNotACrash) {
+  run.agents[0].err = "Root Cause (first observed failure):\n  rank      : 99999999999\n"
+                      "  exitcode  : 99999999999 (pid: 7)\n";
+  auto c = checks(R"({"failure_summary": {"root_cause_rank": 1}, "no_survivors": false})");
+  ASSERT_EQ(c.size(), 1u) << all(c);
 }
 
 }  // namespace

@@ -64,11 +64,10 @@ LineIntegrityExpect parse_one(const ExpectInput& in, const Json& a, const std::s
     l.file_glob = in.text(*f, lr.pointer("file"));
   }
   if (!l.file.empty() && lr.has("node")) field_error(lr.pointer("file"), "\"file\" excludes \"node\"");
-  auto lines = lr.integer("lines");
-  if (!lines || *lines < 1)
-    field_error(lr.pointer("lines"), "expected the number of lines per rank (>= 1)");
+  auto lines = lr.integer("lines", 1, kMaxCount);
+  if (!lines) field_error(lr.pointer("lines"), "expected the number of lines per rank (>= 1)");
   l.lines = static_cast<int>(*lines);
-  auto ranks = lr.integers("ranks");
+  auto ranks = lr.integers("ranks", 0, kMaxCount);
   if (!ranks || ranks->empty()) field_error(lr.pointer("ranks"), "expected the ranks that printed");
   l.ranks = *ranks;
   lr.finish();

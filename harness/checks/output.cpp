@@ -15,7 +15,7 @@ struct TextExpect {
   std::optional<std::string> contains;      // substituted
   std::optional<std::string> not_contains;  // substituted
   std::optional<std::string> regex;         // as written, for messages
-  std::optional<std::regex> re;
+  std::optional<Regex> re;
   std::optional<int> count;  // occurrences of contains/regex (lines for regex)
 };
 using TextExpects = std::vector<TextExpect>;
@@ -37,7 +37,7 @@ TextExpect parse_one(const ExpectInput& in, const Json& a, const std::string& p)
   if (auto c = tr.string("not_contains")) t.not_contains = in.text(*c, tr.pointer("not_contains"));
   t.regex = tr.string("regex");
   if (t.regex) t.re = in.regex(*t.regex, tr.pointer("regex"));
-  if (auto c = tr.integer("count")) t.count = static_cast<int>(*c);
+  if (auto c = tr.integer("count", 0, kMaxCount)) t.count = static_cast<int>(*c);
   int kinds = t.contains.has_value() + t.not_contains.has_value() + t.regex.has_value();
   if (kinds != 1) field_error(p, "give exactly one of contains, not_contains, regex");
   if (t.count && t.not_contains) field_error(tr.pointer("count"), "count goes with contains or regex");
@@ -76,7 +76,7 @@ void judge_one(const TextExpect& t, Judging& j) {
   } else if (t.re) {
     int n = 0;
     for (auto& line : lines_of(text))
-      if (std::regex_search(line, *t.re)) ++n;
+      if (t.re->search(line)) ++n;
     if (t.count ? n != *t.count : n == 0)
       j.fail(check,
              (t.count ? std::to_string(*t.count) : std::string("at least one")) +

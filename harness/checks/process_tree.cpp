@@ -24,7 +24,7 @@ std::any parse_process_tree(const ExpectInput& in) {
   if (const Json* per = tr.get("workers_per_agent")) {
     ObjectReader pr(*per, tr.pointer("workers_per_agent"));
     for (auto it = per->begin(); it != per->end(); ++it) {
-      auto n = pr.integer(it.key());
+      auto n = pr.integer(it.key(), 0, kMaxCount);
       te.workers_per_agent[it.key()] = static_cast<int>(*n);
       in.check_node(it.key(), pr.pointer(it.key()));
     }

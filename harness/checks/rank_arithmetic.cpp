@@ -2,20 +2,20 @@
 // in every worker, as torchrun assigns them.
 #include <map>
 
+#include "common/text.h"
 #include "families.h"
 
 namespace launchcheck {
 
 namespace {
 
+// -1 for a missing value or one that is no int (the launcher under test
+// may set anything).
 long env_number(const WorkerEvent* e, const char* k) {
   auto it = e->env.find(k);
-  if (it == e->env.end()) return -1;
-  try {
-    return std::stol(it->second);
-  } catch (...) {
-    return -1;
-  }
+  int v = 0;
+  if (it == e->env.end() || !common::parse_int(it->second, v)) return -1;
+  return v;
 }
 
 // Sizes are per round: attempt, world and master.
@@ -47,12 +47,16 @@ void judge_rank_arithmetic(const std::any&, Judging& j) {
     long rank = env_number(e, "RANK"), group = env_number(e, "GROUP_RANK"),
          lws = env_number(e, "LOCAL_WORLD_SIZE"), lr = env_number(e, "LOCAL_RANK");
     // A lower node whose workers left no event is assumed to be this size.
-    long offset = 0;
+    // Summed over the nodes seen, not counted up to GROUP_RANK, which may
+    // be 2^31-1: every term fits an int, so the sum fits a long.
+    long offset = 0, seen = 0;
     const auto& sizes = node_sizes[round_of(e)];
-    for (long g = 0; g < group; ++g) {
-      auto it = sizes.find(g);
-      offset += it == sizes.end() || it->second < 0 ? lws : it->second;
+    for (auto it = sizes.begin(); it != sizes.end() && it->first < group; ++it) {
+      if (it->first < 0) continue;
+      ++seen;
+      offset += it->second < 0 ? lws : it->second;
     }
+    if (group > seen) offset += (group - seen) * lws;
     if (rank < 0 || group < 0 || lws < 0 || lr < 0 || lr >= lws || rank != offset + lr) {
       j.fail("rank arithmetic",
              "RANK = LOCAL_RANK + the LOCAL_WORLD_SIZEs of the lower GROUP_RANKs (" +

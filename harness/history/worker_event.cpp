@@ -1,5 +1,6 @@
 #include "worker_event.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace launchcheck {
@@ -8,9 +9,13 @@ using Json = nlohmann::json;
 
 namespace {
 
+// Out of int range counts as absent: get<int>() would truncate 2^32 to 0.
 std::optional<int> opt_int(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  if (it->is_number_unsigned() ? it->get<unsigned long long>() > INT32_MAX
+                               : it->get<long long>() < INT32_MIN || it->get<long long>() > INT32_MAX)
+    return std::nullopt;
   return it->get<int>();
 }
 
@@ -41,7 +46,8 @@ std::optional<WorkerEvent> parse_event_line(const std::string& line, std::string
   }
   e.pid = *pid;
   e.fixture = opt_str(j, "fixture");
-  if (j.contains("mono_ns") && j["mono_ns"].is_number()) e.mono_ns = j["mono_ns"].get<int64_t>();
+  if (j.contains("mono_ns") && j["mono_ns"].is_number_integer() && !j["mono_ns"].is_number_unsigned())
+    e.mono_ns = j["mono_ns"].get<int64_t>();
   e.rank = opt_int(j, "rank");
   e.local_rank = opt_int(j, "local_rank");
   e.attempt = opt_int(j, "attempt");

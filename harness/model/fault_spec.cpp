@@ -13,17 +13,17 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
   ObjectReader r(j, ptr);
   Trigger t;
   int kinds = 0;
-  if (auto v = r.number("after_s")) {
+  if (auto v = r.number("after_s", 0, kMaxScenarioSeconds)) {
     ++kinds;
     t.kind = Trigger::Kind::kAfter;
     t.seconds = *v;
   }
-  if (auto v = r.integer("attempt_started")) {
+  if (auto v = r.integer("attempt_started", 0, kMaxCount)) {
     ++kinds;
     t.kind = Trigger::Kind::kAttemptStarted;
     t.attempt = static_cast<int>(*v);
   }
-  if (auto v = r.integer("rank_started")) {
+  if (auto v = r.integer("rank_started", 0, kMaxCount)) {
     ++kinds;
     t.kind = Trigger::Kind::kRankStarted;
     t.rank = static_cast<int>(*v);
@@ -44,7 +44,7 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
     field_error(ptr,
                 "give exactly one of after_s, attempt_started, rank_started, "
                 "output_matches, agent_exited");
-  if (auto a = r.integer("attempt")) {
+  if (auto a = r.integer("attempt", 0, kMaxCount)) {
     if (t.kind != Trigger::Kind::kRankStarted)
       field_error(r.pointer("attempt"), "\"attempt\" goes only with rank_started");
     t.attempt = static_cast<int>(*a);
@@ -54,7 +54,7 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
       field_error(r.pointer("node"), "\"node\" goes only with output_matches");
     t.node = *n;
   }
-  if (auto d = r.number("delay_s")) t.delay_s = *d;
+  if (auto d = r.number("delay_s", 0, kMaxScenarioSeconds)) t.delay_s = *d;
   r.finish();
   return t;
 }
@@ -119,10 +119,7 @@ Action parse_action(const Json& j, const std::string& ptr) {
     if (hex.has_value() == text.has_value())
       field_error(sr.pointer(), "give exactly one of \"hex\" or \"text\"");
     a.bytes = hex ? decode_hex(*hex, sr.pointer("hex")) : *text;
-    if (auto rep = sr.integer("repeat")) {
-      if (*rep < 1 || *rep > 100000000) field_error(sr.pointer("repeat"), "expected 1..100000000");
-      a.repeat = static_cast<int>(*rep);
-    }
+    if (auto rep = sr.integer("repeat", 1, 100000000)) a.repeat = static_cast<int>(*rep);
     sr.finish();
   }
   if (kinds != 1) field_error(ptr, "give exactly one of signal, start_node, make_unwritable, send");

@@ -1,7 +1,10 @@
 #include "json_reader.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
+
+#include "common/json_depth.h"
 
 namespace launchcheck {
 
@@ -30,14 +33,37 @@ std::string short_parse_message(const std::string& what) {
   return rest;
 }
 
+// "[json.exception.out_of_range.406] number overflow parsing '1e400'" ->
+// "number overflow parsing '1e400'".
+std::string without_exception_tag(const std::string& what) {
+  auto pos = what.find("] ");
+  return what.rfind('[', 0) == 0 && pos != std::string::npos ? what.substr(pos + 2) : what;
+}
+
+// nlohmann reports a number it cannot hold (1e400) without a position:
+// the first occurrence of its text is where it is.
+std::string overflow_position(const std::string& text, const std::string& what) {
+  auto open = what.find('\'');
+  auto close = what.rfind('\'');
+  if (open == std::string::npos || close <= open) return " ";
+  auto at = text.find(what.substr(open + 1, close - open - 1));
+  return at == std::string::npos ? " " : line_col(text, at + 1) + ": ";
+}
+
 }  // namespace
 
 Json parse_json_text(const std::string& text, const std::string& name) {
+  if (auto at = common::json_nesting_exceeded(text, kMaxJsonDepth))
+    throw std::runtime_error(name + ":" + line_col(text, *at + 1) + ": nesting deeper than " +
+                             std::to_string(kMaxJsonDepth) + " levels");
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
     throw std::runtime_error(name + ":" + line_col(text, e.byte) + ": " +
                              short_parse_message(e.what()));
+  } catch (const Json::exception& e) {
+    throw std::runtime_error(name + ":" + overflow_position(text, e.what()) +
+                             without_exception_tag(e.what()));
   }
 }
 
@@ -75,19 +101,43 @@ std::optional<std::string> ObjectReader::string(const std::string& key) {
   return v->get<std::string>();
 }
 
-std::optional<double> ObjectReader::number(const std::string& key) {
+namespace {
+std::string number_text(double d) {
+  std::ostringstream o;
+  o << d;
+  return o.str();
+}
+}  // namespace
+
+std::optional<double> ObjectReader::number(const std::string& key, double lo, double hi) {
   const Json* v = get(key);
   if (!v) return std::nullopt;
   if (!v->is_number()) field_error(pointer(key), "expected a number, got " + json_type_name(*v));
-  return v->get<double>();
+  double d = v->get<double>();
+  if (!std::isfinite(d) || d < lo || d > hi)
+    field_error(pointer(key), "expected a number from " + number_text(lo) + " to " +
+                                  number_text(hi) + ", got " + v->dump());
+  return d;
 }
 
-std::optional<long long> ObjectReader::integer(const std::string& key) {
+long long checked_integer(const Json& v, const std::string& pointer, long long lo, long long hi) {
+  if (!v.is_number_integer())
+    field_error(pointer, "expected an integer, got " + json_type_name(v));
+  // get<long long>() of 2^64-1 wraps, get<int>() of 2^32 gives 0.
+  bool in_range = v.is_number_unsigned()
+                      ? hi >= 0 && v.get<unsigned long long>() <= static_cast<unsigned long long>(hi) &&
+                            static_cast<long long>(v.get<unsigned long long>()) >= lo
+                      : v.get<long long>() >= lo && v.get<long long>() <= hi;
+  if (!in_range)
+    field_error(pointer, "expected an integer from " + std::to_string(lo) + " to " +
+                             std::to_string(hi) + ", got " + v.dump());
+  return v.get<long long>();
+}
+
+std::optional<long long> ObjectReader::integer(const std::string& key, long long lo, long long hi) {
   const Json* v = get(key);
   if (!v) return std::nullopt;
-  if (!v->is_number_integer())
-    field_error(pointer(key), "expected an integer, got " + json_type_name(*v));
-  return v->get<long long>();
+  return checked_integer(*v, pointer(key), lo, hi);
 }
 
 std::optional<bool> ObjectReader::boolean(const std::string& key) {
@@ -112,17 +162,14 @@ std::optional<std::vector<std::string>> ObjectReader::strings(const std::string&
   return out;
 }
 
-std::optional<std::vector<int>> ObjectReader::integers(const std::string& key) {
+std::optional<std::vector<int>> ObjectReader::integers(const std::string& key, int lo, int hi) {
   const Json* v = get(key);
   if (!v) return std::nullopt;
   if (!v->is_array()) field_error(pointer(key), "expected an array of integers");
   std::vector<int> out;
-  for (size_t i = 0; i < v->size(); ++i) {
-    if (!(*v)[i].is_number_integer())
-      field_error(pointer(key) + "/" + std::to_string(i),
-                  "expected an integer, got " + json_type_name((*v)[i]));
-    out.push_back((*v)[i].get<int>());
-  }
+  for (size_t i = 0; i < v->size(); ++i)
+    out.push_back(static_cast<int>(
+        checked_integer((*v)[i], pointer(key) + "/" + std::to_string(i), lo, hi)));
   return out;
 }
 

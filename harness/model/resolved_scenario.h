@@ -6,7 +6,7 @@
 
 #include <map>
 #include <optional>
-#include <regex>
+#include "scenario_regex.h"
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,7 +35,7 @@ struct ResolvedNode {
 
 struct ResolvedFault {
   Trigger when;
-  std::optional<std::regex> output_regex;  // kOutputMatches
+  std::optional<Regex> output_regex;  // kOutputMatches
   Action action;                           // path and address substituted
   std::string pointer;
 };

@@ -84,8 +84,8 @@ void parse_start(ObjectReader& r, NodeSpec& n) {
     return;
   }
   ObjectReader sr(*s, r.pointer("start"));
-  auto after = sr.number("after_s");
-  if (!after || *after < 0) field_error(sr.pointer("after_s"), "expected a number >= 0");
+  auto after = sr.number("after_s", 0, kMaxScenarioSeconds);
+  if (!after) field_error(sr.pointer("after_s"), "missing required field");
   n.start_after_s = *after;
   sr.finish();
 }
@@ -130,7 +130,7 @@ void parse_header(ObjectReader& r, Scenario& s, const fs::path& p) {
   s.description = r.string("description").value_or("");
   s.tags = r.strings("tags").value_or(std::vector<std::string>{});
   s.requires_caps = r.strings("requires").value_or(std::vector<std::string>{});
-  if (auto t = r.number("timeout_s")) {
+  if (auto t = r.number("timeout_s", 0, kMaxScenarioSeconds)) {
     if (*t <= 0) field_error(r.pointer("timeout_s"), "expected a number > 0");
     s.timeout_s = *t;
   }

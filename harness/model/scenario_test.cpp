@@ -125,5 +125,38 @@ TEST(Scenario, RejectsBadFaults) {
             "area/t.json: /faults/0/do/send/hex: not a hex digit pair: \"0g\"");
 }
 
+// Issue 12, item 7: 1e308 killed the scenario at t=0 ("within -2147483648
+// s"), after_s 1e300 fired at once, a negative after_s was accepted, 1e400
+// was an error without the file's name.
+TEST(Scenario, NumbersAreRangeCheckedWithFileAndPointer) {
+  const std::string node = R"("nodes": [{"worker": {"fixture": "cpp"}}])";
+  EXPECT_EQ(error_of("{\"timeout_s\": 1e308, " + node + "}"),
+            "area/t.json: /timeout_s: expected a number from 0 to 86400, got 1e+308");
+  EXPECT_EQ(error_of(R"({"nodes": [{"start": {"after_s": -1}, "worker": {"fixture": "cpp"}}]})"),
+            "area/t.json: /nodes/0/start/after_s: expected a number from 0 to 86400, got -1");
+  EXPECT_EQ(error_of("{" + node + R"(, "faults": [{"when": {"after_s": 1e300}, "do": {"start_node": "n0"}}]})"),
+            "area/t.json: /faults/0/when/after_s: expected a number from 0 to 86400, got 1e+300");
+  EXPECT_EQ(error_of("{" + node + R"(, "faults": [{"when": {"rank_started": 4294967296}, "do": {"start_node": "n0"}}]})"),
+            "area/t.json: /faults/0/when/rank_started: expected an integer from 0 to 2147483647, got 4294967296");
+  EXPECT_EQ(error_of("{" + node + R"(, "faults": [{"when": {"after_s": 1, "delay_s": -0.5}, "do": {"start_node": "n0"}}]})"),
+            "area/t.json: /faults/0/when/delay_s: expected a number from 0 to 86400, got -0.5");
+}
+
+TEST(Scenario, UnrepresentableNumbersAndDeepNestingNameTheFile) {
+  try {
+    parse_json_text("{\n  \"timeout_s\": 1e400}", "f.json");
+    FAIL();
+  } catch (const std::exception& e) {
+    EXPECT_EQ(std::string(e.what()), "f.json:2:16: number overflow parsing '1e400'");
+  }
+  try {
+    parse_json_text("{\"tags\": " + std::string(100000, '[') + std::string(100000, ']') + "}",
+                    "f.json");
+    FAIL();
+  } catch (const std::exception& e) {
+    EXPECT_EQ(std::string(e.what()), "f.json:1:73: nesting deeper than 64 levels");
+  }
+}
+
 }  // namespace
 }  // namespace launchcheck

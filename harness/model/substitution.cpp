@@ -34,13 +34,13 @@ std::string checked(const std::string& s, const std::string& pointer) {
   return substitute(check, s, pointer);
 }
 
-std::optional<std::regex> compile_regex(Substitution& subs, const std::string& re,
-                                        const std::string& pointer) {
+std::optional<Regex> compile_regex(Substitution& subs, const std::string& re,
+                                   const std::string& pointer) {
   std::optional<std::string> text = subs.regex_text(re);
   if (!text) return std::nullopt;
   try {
-    return std::regex(*text);
-  } catch (const std::regex_error& e) {
+    return Regex(*text);
+  } catch (const std::invalid_argument& e) {
     field_error(pointer, "invalid regex \"" + *text + "\": " + e.what());
   }
 }

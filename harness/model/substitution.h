@@ -6,8 +6,9 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
+
+#include "scenario_regex.h"
 
 namespace launchcheck {
 
@@ -36,7 +37,7 @@ std::string substitute(Substitution& subs, const std::string& s, const std::stri
 std::string checked(const std::string& s, const std::string& pointer);
 // A field's regex, substituted and compiled; nullopt while it cannot be
 // compiled yet (PlaceholderCheck). Throws JsonFieldError at `pointer`.
-std::optional<std::regex> compile_regex(Substitution& subs, const std::string& re,
+std::optional<Regex> compile_regex(Substitution& subs, const std::string& re,
                                         const std::string& pointer);
 
 }  // namespace launchcheck

@@ -186,6 +186,12 @@ int cmd_list(const ScenarioSelection& sel) {
 int cmd_validate(const ScenarioSelection& sel) {
   std::vector<Scenario> scenarios;
   bool ok = load(sel, &scenarios);
+  // Nothing to validate is a mistake (a wrong folder), not a success.
+  if (ok && scenarios.empty()) {
+    std::cerr << "launchcheck: no scenario found in " << join(sel.paths, ", ")
+              << (sel.filter.empty() ? "" : " matching --filter " + sel.filter) << "\n";
+    return kExitBadInput;
+  }
   std::cout << scenarios.size() << " scenario(s) valid" << (ok ? "" : "; errors above") << "\n";
   return ok ? 0 : kExitBadInput;
 }

@@ -44,7 +44,7 @@ std::vector<size_t> FaultScheduler::on_output_line(const std::string& node,
     const Trigger& t = faults_[i].when;
     if (fired_.count(i) || t.kind != Trigger::Kind::kOutputMatches) continue;
     if (!t.node.empty() && t.node != node) continue;
-    if (!faults_[i].output_regex || !std::regex_search(line, *faults_[i].output_regex)) continue;
+    if (!faults_[i].output_regex || !faults_[i].output_regex->search(line)) continue;
     fired_.insert(i);
     out.push_back(i);
   }

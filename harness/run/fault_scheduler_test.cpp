@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace launchcheck {
 namespace {
 
@@ -74,6 +76,20 @@ TEST(FaultScheduler, OutputAndAgentExit) {
   EXPECT_EQ(s.on_output_line("b", "ready"), std::vector<size_t>{1});
   EXPECT_TRUE(s.on_agent_exit("b").empty());
   EXPECT_EQ(s.on_agent_exit("a"), std::vector<size_t>{2});
+}
+
+// Issue 12, item 8: a backtracking pattern stalled the executor's loop on
+// one long console line.
+TEST(FaultScheduler, BacktrackingOutputRegexDoesNotStall) {
+  Trigger out;
+  out.kind = Trigger::Kind::kOutputMatches;
+  out.regex = "(a*)*b";
+  std::vector<ResolvedFault> faults = {fault(out)};
+  FaultScheduler s(faults);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(s.on_output_line("a", std::string(100000, 'a')).empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_EQ(s.on_output_line("a", "aaab"), std::vector<size_t>{0});
 }
 
 // The regex that was resolved before the run is the one matched: a
