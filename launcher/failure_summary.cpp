@@ -3,19 +3,41 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/signal_names.h"
+#include "common/text.h"
 
 namespace refrun {
 
+namespace {
+// A worker writes this file; a worker can write gigabytes.
+constexpr std::streamsize kMaxErrorFile = 4 << 20;
+
+// Seconds since 1970 that time_t and strftime can show (up to year 5138);
+// anything else (1e300, nan, negative) is no timestamp at all.
+std::optional<double> plausible_timestamp(double ts) {
+  if (!std::isfinite(ts) || ts < 0 || ts > 1e11) return std::nullopt;
+  return ts;
+}
+}  // namespace
+
 std::optional<ErrorRecord> read_error_file(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  std::string text(static_cast<size_t>(kMaxErrorFile) + 1, '\0');
+  in.read(text.data(), kMaxErrorFile + 1);
+  if (in.gcount() > kMaxErrorFile) return std::nullopt;
+  text.resize(static_cast<size_t>(in.gcount()));
+  return parse_error_record(text);
+}
+
+std::optional<ErrorRecord> parse_error_record(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("message")) return std::nullopt;
   ErrorRecord r;
   const auto& m = j["message"];
@@ -29,13 +51,10 @@ std::optional<ErrorRecord> read_error_file(const std::string& path) {
         r.traceback = extra["py_callstack"];
       if (extra.contains("timestamp")) {
         const auto& ts = extra["timestamp"];
-        if (ts.is_number()) r.timestamp = ts.get<double>();
-        if (ts.is_string()) {
-          try {
-            r.timestamp = std::stod(ts.get<std::string>());
-          } catch (...) {
-          }
-        }
+        double v = 0;
+        if (ts.is_number()) r.timestamp = plausible_timestamp(ts.get<double>());
+        if (ts.is_string() && common::parse_double(common::trim(ts.get<std::string>()), v))
+          r.timestamp = plausible_timestamp(v);
       }
     }
   } else {

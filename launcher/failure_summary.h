@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace refrun {
@@ -17,8 +18,12 @@ struct ErrorRecord {
   std::optional<double> timestamp;  // message.extraInfo.timestamp (unix seconds)
 };
 
-// nullopt when the file is missing or not a readable record.
+// nullopt when the file is missing, larger than 4 MiB or not a readable
+// record.
 std::optional<ErrorRecord> read_error_file(const std::string& path);
+// The same for the file's text (what the fuzzer feeds). A timestamp that
+// is not a plausible time (1e300, nan, negative) is left out.
+std::optional<ErrorRecord> parse_error_record(std::string_view text);
 
 struct WorkerFailure {
   int rank = 0;

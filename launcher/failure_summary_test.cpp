@@ -29,6 +29,28 @@ TEST(ErrorFile, ReadsTheTorchelasticRecord) {
   std::remove(path.c_str());
 }
 
+// Issue 12 (fuzzing the record reader): a timestamp of 1e300 reached
+// static_cast<time_t> (undefined behaviour; UBSan: float-cast-overflow).
+TEST(ErrorFile, ImplausibleTimestampsAreNoTimestamps) {
+  for (const char* ts : {"1e300", "-5", "\"nan\"", "\"inf\"", "\"1e300\"", "1e11"}) {
+    auto rec = parse_error_record(std::string(R"({"message": {"message": "m", "extraInfo": {"timestamp": )") +
+                                  ts + "}}}");
+    ASSERT_TRUE(rec) << ts;
+    EXPECT_EQ(rec->timestamp.has_value(), std::string(ts) == "1e11") << ts;
+  }
+  std::string path = write_temp(R"({"message": {"message": "m", "extraInfo": {"timestamp": 1e300}}})");
+  std::string summary = format_failure_summary("x.py", {{0, 0, 1, 7, 1700000000.0, path}}, "h");
+  EXPECT_NE(summary.find("Root Cause"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(ErrorFile, AFileOverFourMebibytesIsNotRead) {
+  std::string big = R"({"message": ")" + std::string(5 << 20, 'x') + R"("})";
+  std::string path = write_temp(big);
+  EXPECT_FALSE(read_error_file(path));
+  std::remove(path.c_str());
+}
+
 TEST(ErrorFile, MessageWithoutCallstackAndBadFiles) {
   std::string path = write_temp(R"({"message": {"message": "oops", "extraInfo": {}}})");
   auto rec = read_error_file(path);
