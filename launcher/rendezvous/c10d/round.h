@@ -65,6 +65,8 @@ class RoundStateMachine {
   std::optional<TimePoint> next_deadline() const;
   int completed_rounds() const { return completed_rounds_; }
   size_t waiting() const { return joining_.size(); }
+  // Nobody waiting and nobody in the last round: the run id may be forgotten.
+  bool empty() const { return joining_.empty() && members_.empty(); }
   bool has_node(const std::string& node) const;
 
  private:

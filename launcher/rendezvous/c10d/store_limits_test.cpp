@@ -113,6 +113,37 @@ TEST_F(StoreTest, JoinNumbersAreRangeChecked) {
   EXPECT_EQ(call(*c, {{"op", "ping"}})["ok"], true);
 }
 
+TEST_F(StoreTest, JoinsCannotPileUpRunIdsAndRunsAreForgottenWithTheirAgents) {
+  auto c = client();
+  for (int i = 0; i < 17; ++i) {
+    json j = join_request(1, 600000, 600000);
+    j["run_id"] = "r" + std::to_string(i);
+    j["min"] = 2;
+    std::string err;
+    bool answered = false;
+    c->request(j, 0ms, [&](const json&) { answered = true; }, [&](const std::string& e) {
+      err = e;
+      answered = true;
+    });
+    if (i < 16) continue;  // waiting for a second agent: no answer
+    ASSERT_TRUE(run_until(loop, [&] { return answered; }));
+    EXPECT_NE(err.find("speaks for 16 nodes"), std::string::npos) << err;
+  }
+  std::string err;
+  json long_id = join_request(1, 1000, 1000);
+  long_id["run_id"] = std::string(300, 'r');
+  call(*c, long_id, &err);
+  EXPECT_NE(err.find("1 to 256 characters"), std::string::npos) << err;
+  c.reset();
+  ASSERT_TRUE(run_until(loop, [&] { return server->clients() == 0; }));
+  // r0 was forgotten: a job with another --nnodes may use the id now.
+  auto next = client();
+  json j = join_request(1, 1000, 1000);
+  j["run_id"] = "r0";
+  j["max"] = 1;
+  EXPECT_EQ(call(*next, j)["world_size"], 1);
+}
+
 TEST_F(StoreTest, ConnectionQuotaRefusesAndADisconnectFreesItsKeys) {
   // The issue: 200 x 1 MB sets grew the store to 329 MB, kept after the
   // client left. Default quotas: 4 MiB per connection.

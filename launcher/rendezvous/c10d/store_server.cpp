@@ -67,6 +67,9 @@ struct C10dStoreServer::Run : RoundSink {
 
 namespace {
 
+constexpr size_t kMaxNameLength = 256;
+constexpr size_t kMaxNodesPerClient = 16;
+
 size_t client_cap(size_t wanted) {
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return wanted;
@@ -79,11 +82,6 @@ bool valid_id(const json& id) {
   return id.is_null() || id.is_number() ||
          (id.is_string() && id.get_ref<const std::string&>().size() <= 64);
 }
-
-std::string refusal(const std::string& why) {
-  return encode_frame({{"ok", false}, {"id", nullptr}, {"error", why}});
-}
-
 }  // namespace
 
 C10dStoreServer::C10dStoreServer(common::EventLoop& loop, int listen_fd, C10dServerOptions options)
@@ -126,84 +124,6 @@ size_t C10dStoreServer::connected_nodes() const {
   size_t n = 0;
   for (auto& [id, run] : runs_) n += run->node_client.size();
   return n;
-}
-
-void C10dStoreServer::accept_clients() {
-  // Bounded per wake-up, so a peer that keeps connecting cannot starve the
-  // keep-alives; the listening socket stays readable and we come back.
-  for (int n = 0; n < 64 && listen_fd_ >= 0; ++n) {
-    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0 && errno == EINTR) continue;
-    if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-      // The pending connection keeps the socket readable: without room made
-      // here, the loop would wake for it forever at 100% CPU.
-      if (make_room("the store host is out of file descriptors")) continue;
-      if (refuse_with_reserve_fd()) continue;
-      return pause_accepting();
-    }
-    if (fd < 0) return;  // EAGAIN, or a transient error: the loop tells us again
-    if (clients_.size() >= max_clients_ &&
-        !make_room("the store has its maximum number of connections")) {
-      std::string bye = refusal("the rendezvous store has " + std::to_string(max_clients_) +
-                                " connections, all of them rendezvous members");
-      (void)!::send(fd, bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      ::close(fd);
-      continue;
-    }
-    add_client(fd);
-  }
-}
-
-void C10dStoreServer::add_client(int fd) {
-  uint64_t id = next_client_++;
-  Client& c = clients_[id];
-  c.last_rx = common::EventLoop::Clock::now();
-  c.conn = std::make_unique<C10dConnection>(
-      loop_, fd, options_.max_frame, [this, id](const json& msg) { on_frame(id, msg); },
-      [this, id](const std::string&) { drop_client(id); });
-  arm_keep_alive(id);
-}
-
-// Sheds the connection quiet for longest among those that speak for no node
-// of any run: an agent joins right after connecting, so these are idle or
-// hostile peers, never a running job's agents. False when there is none.
-bool C10dStoreServer::make_room(const char* why) {
-  auto victim = clients_.end();
-  for (auto it = clients_.begin(); it != clients_.end(); ++it)
-    if (it->second.nodes.empty() &&
-        (victim == clients_.end() || it->second.last_rx < victim->second.last_rx))
-      victim = it;
-  if (victim == clients_.end()) return false;
-  victim->second.conn->send(
-      {{"push", "expelled"}, {"reason", std::string(why) + "; dropped this idle connection"}});
-  drop_client(victim->first);
-  return true;
-}
-
-// Nothing to shed: take the newcomer with the spare descriptor, tell it why
-// and hang up, so the backlog drains instead of waking us again.
-bool C10dStoreServer::refuse_with_reserve_fd() {
-  if (reserve_fd_ < 0) return false;
-  ::close(reserve_fd_);
-  int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (fd >= 0) {
-    std::string bye = refusal("the rendezvous store host is out of file descriptors");
-    (void)!::send(fd, bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    ::close(fd);
-  }
-  reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  return fd >= 0 && reserve_fd_ >= 0;
-}
-
-// Last resort (no spare descriptor either): stop listening for 100 ms.
-void C10dStoreServer::pause_accepting() {
-  if (listen_fd_ < 0 || accept_pause_timer_) return;
-  loop_.unwatch_fd(listen_fd_);
-  accept_pause_timer_ = loop_.add_timer(std::chrono::milliseconds(100), [this] {
-    accept_pause_timer_ = 0;
-    if (reserve_fd_ < 0) reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (listen_fd_ >= 0) loop_.watch_fd(listen_fd_, [this](uint32_t) { accept_clients(); });
-  });
 }
 
 void C10dStoreServer::arm_keep_alive(uint64_t id) {
@@ -264,6 +184,11 @@ void C10dStoreServer::drop_client(uint64_t id) {
     run.pending_barrier.erase(node);
     run.rounds->remove(node, now);
     reschedule(run);
+    // Forgotten with its last agent, so run ids cannot pile up in memory.
+    if (run.node_client.empty() && run.rounds->empty()) {
+      loop_.cancel_timer(run.timer);
+      runs_.erase(r);
+    }
   }
   // The connection object may be the one whose callback we are in: let the
   // loop destroy it after the callback returns.
@@ -333,6 +258,19 @@ json C10dStoreServer::handle_join(uint64_t id, const json& msg, bool& deferred) 
   int max_nodes = static_cast<int>(int_field(msg, "max", min_nodes, kMaxWorldSize));
   auto last_call = std::chrono::milliseconds(int_field(msg, "last_call_ms", 1, kMaxMs));
   auto join_timeout = std::chrono::milliseconds(int_field(msg, "join_timeout_ms", 1, kMaxMs));
+  // Names are short (run ids are at most 200 characters, node ids a host
+  // name and two numbers), and a connection speaks for a few nodes only,
+  // so joins cannot pile up run ids in memory.
+  if (run_id.empty() || run_id.size() > kMaxNameLength || node.id.empty() ||
+      node.id.size() > kMaxNameLength)
+    throw BadMessage("'run_id' and 'node' must have 1 to " + std::to_string(kMaxNameLength) +
+                     " characters");
+  auto& nodes = clients_.at(id).nodes;
+  bool known = std::find(nodes.begin(), nodes.end(), std::make_pair(run_id, node.id)) != nodes.end();
+  if (!known && nodes.size() >= kMaxNodesPerClient)
+    return {{"ok", false},
+            {"error", "quota exceeded: this connection already speaks for " +
+                          std::to_string(kMaxNodesPerClient) + " nodes"}};
   auto& slot = runs_[run_id];
   if (!slot) {
     slot = std::make_unique<Run>(*this, run_id);
@@ -344,9 +282,7 @@ json C10dStoreServer::handle_join(uint64_t id, const json& msg, bool& deferred) 
   if (owner != run.node_client.end() && owner->second != id)
     return {{"ok", false}, {"error", "node id '" + node.id + "' is already taken"}};
   run.node_client[node.id] = id;
-  auto& nodes = clients_.at(id).nodes;
-  if (std::find(nodes.begin(), nodes.end(), std::make_pair(run_id, node.id)) == nodes.end())
-    nodes.emplace_back(run_id, node.id);
+  if (!known) nodes.emplace_back(run_id, node.id);
   run.pending_join[node.id] = msg.contains("id") ? msg["id"] : json(nullptr);
   std::string err =
       run.rounds->join(node, min_nodes, max_nodes, join_timeout, common::EventLoop::Clock::now());
