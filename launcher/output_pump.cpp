@@ -70,15 +70,32 @@ void OutputPump::emit(const char* data, size_t len) {
   out_.clear();
   const char* end = data + len;
   const char* start = data;
-  while (const char* nl = static_cast<const char*>(memchr(start, '\n', end - start))) {
-    out_ += prefix_;
-    out_ += partial_;
-    out_.append(start, nl + 1);
-    partial_.clear();
-    start = nl + 1;
+  while (start < end) {
+    const char* nl = static_cast<const char*>(memchr(start, '\n', end - start));
+    size_t room = kMaxConsoleLine - partial_.size();
+    size_t line = nl ? static_cast<size_t>(nl - start) : static_cast<size_t>(end - start);
+    // At the cap what we hold goes out as a line of its own; a line of
+    // exactly the cap ending in its newline is just a line.
+    if (nl ? line > room : line >= room) {
+      append_line(start, room);
+      start += room;
+    } else if (nl) {
+      append_line(start, line);
+      start = nl + 1;
+    } else {
+      partial_.append(start, end);
+      break;
+    }
   }
-  partial_.append(start, end);
   if (!out_.empty()) write_all(console_fd_, out_.data(), out_.size());
+}
+
+void OutputPump::append_line(const char* data, size_t len) {
+  out_ += prefix_;
+  out_ += partial_;
+  out_.append(data, len);
+  out_ += '\n';
+  partial_.clear();
 }
 
 void OutputPump::drain() {

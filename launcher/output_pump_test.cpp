@@ -60,4 +60,33 @@ TEST(OutputPump, LoopDeliversDataUntilEof) {
   close(console[1]);
 }
 
+// A stream without newlines is not buffered whole (issue 12: 4 x 200 MiB
+// held 1.27 GB): at kMaxConsoleLine the bytes held go out as a line, before
+// the stream ends, and every byte arrives exactly once.
+TEST(OutputPump, LineWithoutNewlineIsCutAtTheCap) {
+  common::EventLoop loop;
+  int in[2], console[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe2(console, O_NONBLOCK), 0);
+  fcntl(console[1], F_SETPIPE_SZ, 1 << 20);
+  fcntl(in[1], F_SETPIPE_SZ, 1 << 20);
+  OutputPump pump(loop, in[0], -1, console[1], "> ");
+  std::string blob(2 * kMaxConsoleLine + 100, 'x');
+  ASSERT_EQ(write(in[1], blob.data(), blob.size()), static_cast<ssize_t>(blob.size()));
+  pump.drain();
+  std::string cap(kMaxConsoleLine, 'x');
+  EXPECT_EQ(read_all(console[0]), "> " + cap + "\n> " + cap + "\n");
+  // The 100 bytes held and the rest of a line of exactly the cap, with its
+  // newline: one line, no empty one after it.
+  std::string rest(kMaxConsoleLine - 100, 'x');
+  std::string more = rest + "\nend\n";
+  ASSERT_EQ(write(in[1], more.data(), more.size()), static_cast<ssize_t>(more.size()));
+  pump.drain();
+  EXPECT_EQ(read_all(console[0]), "> " + cap + "\n> end\n");
+  close(in[1]);
+  pump.close();
+  close(console[0]);
+  close(console[1]);
+}
+
 }  // namespace refrun
