@@ -17,7 +17,7 @@
 
 namespace refrun {
 
-// Documented in C10D.md ("Limits"); past each, that one request gets
+// Documented in launcher/README.md ("Limits"); past each, that one request gets
 // {"ok": false, "error": ...} and the store carries on.
 struct C10dStoreQuotas {
   size_t client_bytes = 4u << 20;  // keys + values (and waited-for keys) of one connection
