@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "rendezvous/c10d/test_util.h"
+
 namespace refrun {
 
 using Status = FrameDecoder::Status;
@@ -81,15 +83,6 @@ TEST(C10dFrame, PartialHeaderNeedsMore) {
   EXPECT_EQ(d.next(msg), Status::kFrame);
   EXPECT_EQ(msg["a"], 1);
 }
-
-namespace {
-std::string raw_frame(const std::string& body) {
-  std::string f;
-  uint32_t n = static_cast<uint32_t>(body.size());
-  for (int shift : {24, 16, 8, 0}) f.push_back(static_cast<char>((n >> shift) & 0xff));
-  return f + body;
-}
-}  // namespace
 
 TEST(C10dFrame, NestingBeyondTheLimitIsAnErrorAndNothingIsParsed) {
   // The crash: an id nested 100,000 deep overflowed the store's

@@ -24,13 +24,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string raw_frame(const std::string& body) {
-  std::string f;
-  uint32_t n = static_cast<uint32_t>(body.size());
-  for (int shift : {24, 16, 8, 0}) f.push_back(static_cast<char>((n >> shift) & 0xff));
-  return f + body;
-}
-
 void send_all(int fd, const std::string& bytes) {
   size_t sent = 0;
   while (sent < bytes.size()) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <string>
 
 #include "common/event_loop.h"
 
@@ -27,6 +29,15 @@ inline bool run_until(common::EventLoop& loop, const std::function<bool()>& done
   loop.run();
   loop.cancel_timer(timer);
   return done();
+}
+
+// A frame around `body` exactly as given (no JSON check): for sending what
+// a hostile client would.
+inline std::string raw_frame(const std::string& body) {
+  std::string f;
+  uint32_t n = static_cast<uint32_t>(body.size());
+  for (int shift : {24, 16, 8, 0}) f.push_back(static_cast<char>((n >> shift) & 0xff));
+  return f + body;
 }
 
 }  // namespace refrun
