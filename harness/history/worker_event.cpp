@@ -46,8 +46,13 @@ std::optional<WorkerEvent> parse_event_line(const std::string& line, std::string
   }
   e.pid = *pid;
   e.fixture = opt_str(j, "fixture");
-  if (j.contains("mono_ns") && j["mono_ns"].is_number_integer() && !j["mono_ns"].is_number_unsigned())
-    e.mono_ns = j["mono_ns"].get<int64_t>();
+  // nlohmann reads every non-negative integer as unsigned: take those that
+  // fit int64_t, and negative ones, never a wrapped or truncated value.
+  if (j.contains("mono_ns") && j["mono_ns"].is_number_integer()) {
+    const Json& m = j["mono_ns"];
+    if (!m.is_number_unsigned() || m.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX))
+      e.mono_ns = m.get<int64_t>();
+  }
   e.rank = opt_int(j, "rank");
   e.local_rank = opt_int(j, "local_rank");
   e.attempt = opt_int(j, "attempt");

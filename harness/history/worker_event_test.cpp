@@ -21,6 +21,19 @@ TEST(WorkerEvent, ParsesAStartEvent) {
   EXPECT_EQ(e->node, "n0");
 }
 
+// A real monotonic clock in nanoseconds (nlohmann reads it as unsigned) is
+// kept; one past int64_t is dropped, not wrapped. The bench once read every
+// mono_ns as 0 and measured negative latencies.
+TEST(WorkerEvent, MonoNsKeepsRealClocksAndDropsOverflow) {
+  std::string why;
+  auto e = parse_event_line(R"({"ev":"exit","pid":1,"mono_ns":14944632719726})", &why);
+  ASSERT_TRUE(e) << why;
+  EXPECT_EQ(e->mono_ns, 14944632719726);
+  e = parse_event_line(R"({"ev":"exit","pid":1,"mono_ns":18446744073709551615})", &why);
+  ASSERT_TRUE(e) << why;
+  EXPECT_EQ(e->mono_ns, 0);
+}
+
 TEST(WorkerEvent, RejectsBrokenLines) {
   std::string why;
   EXPECT_FALSE(parse_event_line(R"({"ev":"start","pid":)", &why));
