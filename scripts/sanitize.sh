@@ -64,5 +64,5 @@ if [ -n "$(ls -A "$reports")" ]; then
   echo "sanitize: FAILED: sanitizer reports above" >&2
   status=1
 fi
-[ $status = 0 ] && echo "sanitize: clean" >&2
+if [ $status = 0 ]; then echo "sanitize: clean" >&2; else echo "sanitize: FAILED (see above)" >&2; fi
 exit $status
