@@ -44,6 +44,10 @@ static int override_or(const Environment& env, const char* name, int (*detect)()
 
 static int detect_nproc(const std::string& raw, const std::string& value, const Environment& env);
 
+int gpu_count(const Environment& env) {
+  return override_or(env, "REFRUN_GPU_COUNT", cuda_device_count);
+}
+
 int resolve_nproc(const std::string& raw, const Environment& env) {
   std::string value = common::trim(raw);
   int n = detect_nproc(raw, value, env);
@@ -64,7 +68,7 @@ static int detect_nproc(const std::string& raw, const std::string& value, const 
   }
   if (value == "cpu") return cpu_count();
   if (value == "gpu") {
-    n = override_or(env, "REFRUN_GPU_COUNT", cuda_device_count);
+    n = gpu_count(env);
     if (n == 0)
       throw UsageError("--nproc-per-node gpu: Cuda is not available (no CUDA device found)");
     return n;

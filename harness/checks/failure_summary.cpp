@@ -14,6 +14,7 @@ struct SummaryExpect {
   std::string node;  // "" = first node
   std::optional<int> root_cause_rank;
   std::optional<int> exit_code;
+  std::optional<std::string> time;  // the root cause's time, as printed
 };
 
 }  // namespace
@@ -25,10 +26,12 @@ FailureSummary parse_failure_summary(const std::string& console) {
   std::string rest = console.substr(pos);
   static const Regex rank_re("rank\\s*:\\s*(-?\\d+)");
   static const Regex exit_re("exitcode\\s*:\\s*(-?\\d+)");
+  static const Regex time_re("time\\s*:\\s*(\\S+)");
   // The launcher under test wrote these: a number too big for an int is
   // no rank or exit code (std::stoi threw out of the judge).
   std::string m;
   int v = 0;
+  if (time_re.search(rest, &m)) s.time = m;
   if (rank_re.search(rest, &m) && common::parse_int(m, v)) s.root_cause_rank = v;
   if (exit_re.search(rest, &m) && common::parse_int(m, v)) {
     s.exit_code = v;
@@ -47,6 +50,7 @@ std::any parse_failure_summary(const ExpectInput& in) {
   if (auto v = sr.integer("root_cause_rank", 0, kMaxCount)) se.root_cause_rank = static_cast<int>(*v);
   // Signals show as -N; exit codes are 0..255.
   if (auto v = sr.integer("exit_code", -128, 255)) se.exit_code = static_cast<int>(*v);
+  se.time = sr.string("time");
   sr.finish();
   return se;
 }
@@ -66,6 +70,8 @@ void judge_failure_summary(const std::any& spec, Judging& j) {
            std::to_string(sum.root_cause_rank));
   if (se.exit_code && *se.exit_code != sum.exit_code)
     j.fail("failure summary exit code", std::to_string(*se.exit_code), std::to_string(sum.exit_code));
+  if (se.time && *se.time != sum.time)
+    j.fail("failure summary time", *se.time, sum.time.empty() ? "none" : sum.time);
 }
 
 }  // namespace launchcheck

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "signals.h"
+#include "common/signal_names.h"
 #include "substitution.h"
 
 namespace launchcheck {
@@ -54,6 +54,11 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
       field_error(r.pointer("node"), "\"node\" goes only with output_matches");
     t.node = *n;
   }
+  if (auto p = r.boolean("partial")) {
+    if (t.kind != Trigger::Kind::kOutputMatches)
+      field_error(r.pointer("partial"), "\"partial\" goes only with output_matches");
+    t.partial = *p;
+  }
   if (auto d = r.number("delay_s", 0, kMaxScenarioSeconds)) t.delay_s = *d;
   r.finish();
   return t;
@@ -80,7 +85,7 @@ Action parse_action(const Json& j, const std::string& ptr) {
   if (auto sig = r.string("signal")) {
     ++kinds;
     a.kind = Action::Kind::kSignal;
-    auto signo = signal_from_name(*sig);
+    auto signo = common::signal_from_name(*sig);
     if (!signo) field_error(r.pointer("signal"), "unknown signal \"" + *sig + "\"");
     a.signo = *signo;
     auto to = r.string("to");
