@@ -56,6 +56,13 @@ bool store_is_broken(std::exception_ptr e) {
 
 }  // namespace
 
+// "etcd at H:P: why" -> "why", to name the store once in a longer line.
+std::string EtcdRendezvous::strip_store(const std::string& message) const {
+  const std::string& store = etcd_.store();
+  if (message.rfind(store + ": ", 0) == 0) return message.substr(store.size() + 2);
+  return message;
+}
+
 EtcdRendezvous::EtcdRendezvous(common::EventLoop& loop, const RendezvousParams& params)
     : loop_(loop),
       params_(params),
@@ -170,8 +177,9 @@ Task<void> EtcdRendezvous::keep_alive(std::string key) {
       continue;
     }
     if (Clock::now() - last_ok >= std::chrono::seconds(etcd::kKeepAliveTtl))
-      throw etcd::EtcdUnavailable(last_error + " (keep-alive not renewed for " +
-                                  std::to_string(etcd::kKeepAliveTtl) + " s)");
+      throw etcd::EtcdUnavailable(etcd_.store() + ": could not renew this agent's keep-alive for " +
+                                  std::to_string(etcd::kKeepAliveTtl) + " s; last: " +
+                                  strip_store(last_error));
     co_await etcd::sleep_for(loop_, 1s);
   }
 }
@@ -215,6 +223,17 @@ Task<void> EtcdRendezvous::watch_round(std::string version) {
         throw etcd::RendezvousClosed(etcd_.store() + ": another agent closed the rendezvous of run " +
                                      params_.run_id + " (its job ended)");
       if (!state.is("final", version) || state.num_workers_waiting() > 0) co_return;
+      // A key that expired before this watch began would send no event:
+      // compare the members' keys with the live ones first, as a waiting
+      // agent does (wait_for_rendezvous_to_free).
+      etcd::EtcdAnswer live = co_await etcd_.get(proto_.path("/rdzv/v_" + version));
+      for (const auto& k : state.keep_alives()) {
+        bool found = false;
+        for (const auto& n : live.node.nodes) found = found || n.key == k;
+        if (!found && k == keep_alive_key_)
+          throw etcd::EtcdError(etcd_.store() + ": this agent's keep-alive key " + k + " is gone");
+        if (!found) co_return;
+      }
       auto event = co_await etcd_.watch(proto_.path("/rdzv"), state.etcd_index + 1, true,
                                         Clock::duration(kRunningWatch));
       if (event && event->node.key.rfind(ranks, 0) == 0 && event->action != "set" &&

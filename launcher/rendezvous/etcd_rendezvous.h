@@ -69,6 +69,7 @@ class EtcdRendezvous : public Rendezvous {
   void lose(const std::string& why);
   void close_now();
   void post(std::function<void()> f);
+  std::string strip_store(const std::string& message) const;
 };
 
 std::unique_ptr<Rendezvous> make_etcd_rendezvous(common::EventLoop& loop,

@@ -1,5 +1,7 @@
 #include "rendezvous/etcd/etcd_v2.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "rendezvous/etcd/printable.h"
@@ -149,6 +151,10 @@ std::vector<HttpEndpoint> parse_machines(const std::string& body, const std::str
 
 EtcdV2::EtcdV2(common::EventLoop& loop, HttpEndpoint endpoint, Duration request_timeout)
     : loop_(loop), http_(loop), timeout_(request_timeout) {
+  // REFRUN_ETCD_TRACE=1: every request and answer on stderr (debugging,
+  // comparing with a torchrun capture).
+  const char* trace = std::getenv("REFRUN_ETCD_TRACE");
+  trace_ = trace && *trace && std::string(trace) != "0";
   store_ = "etcd at " + endpoint.text();
   members_.push_back(std::move(endpoint));
 }
@@ -187,10 +193,14 @@ Task<HttpResponse> EtcdV2::send(HttpRequest req, Duration timeout) {
 
 Task<EtcdAnswer> EtcdV2::call(HttpRequest req, Duration timeout, bool watch) {
   std::string what = req.method + " " + req.target.substr(0, 160);
+  if (trace_) std::fprintf(stderr, "refrun etcd> %s %s\n", what.c_str(), req.body.c_str());
   HttpResponse r;
   try {
     r = co_await send(req, timeout);
+    if (trace_)
+      std::fprintf(stderr, "refrun etcd< %d %s\n", r.status, printable(r.body, 400).c_str());
   } catch (const HttpError& e) {
+    if (trace_) std::fprintf(stderr, "refrun etcd< %s\n", e.what());
     using K = HttpFailure::Kind;
     if (e.kind() == K::kProtocol || e.kind() == K::kTooLarge)
       throw EtcdBadAnswer(store_ + ": " + e.what());

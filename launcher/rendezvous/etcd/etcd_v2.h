@@ -126,6 +126,7 @@ class EtcdV2 {
   Duration timeout_;
   std::string store_;
   std::string cluster_id_;
+  bool trace_ = false;
 
   Task<EtcdAnswer> call(HttpRequest req, Duration timeout, bool watch);
   Task<HttpResponse> send(HttpRequest req, Duration timeout);
