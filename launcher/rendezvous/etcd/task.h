@@ -11,10 +11,11 @@
 // frames, and each leaf awaiter (a timer, an HTTP exchange) releases what it
 // registered with the loop in its destructor.
 //
-// GCC 12 trap (measured with ASan): a braced or aggregate temporary passed
-// by value to a coroutine (`co_await f({"GET", path})`, `f(Req{...})`) is
-// destroyed twice, and a braced list of string literals as such an argument
-// does not compile ("array used as initializer"). Pass named locals.
+// GCC 12 trap (measured with ASan): an aggregate temporary in a co_await
+// expression or passed by value to a coroutine (`co_await f({"GET", path})`,
+// `f(Req{...})`, `co_await c.request({"host", port}, ...)`) is destroyed
+// twice, and a braced list of string literals there does not compile
+// ("array used as initializer"). Pass named locals.
 #pragma once
 
 #include <coroutine>
