@@ -147,7 +147,7 @@ Task<void> EtcdRendezvous::join_round(int restart_count) {
 void EtcdRendezvous::start_keep_alive(const std::string& key) {
   keep_alive_key_ = key;
   keep_alive_ = std::make_unique<RootTask>(loop_, keep_alive(key), [this](std::exception_ptr e) {
-    if (e) lose(describe(e));
+    if (e) lose(e);
   });
 }
 
@@ -205,7 +205,7 @@ Task<void> EtcdRendezvous::refresh_run_dir() {
 void EtcdRendezvous::start_watch() {
   watcher_ = std::make_unique<RootTask>(loop_, watch_round(joined_->version),
                                         [this](std::exception_ptr e) {
-                                          if (e) return lose(describe(e));
+                                          if (e) return lose(e);
                                           if (state_ == State::kRunning && on_change_) on_change_();
                                         });
 }
@@ -253,10 +253,13 @@ Task<void> EtcdRendezvous::watch_round(std::string version) {
   }
 }
 
-void EtcdRendezvous::lose(const std::string& why) {
+void EtcdRendezvous::lose(std::exception_ptr e) {
   if (state_ == State::kDone || !lost_.empty()) return;
+  std::string why = describe(e);
   lost_ = why;
-  store_failed_ = true;
+  // Closed by another agent: the store still works, so this agent still
+  // posts its side of the exit barrier for torchrun peers at shutdown.
+  store_failed_ = store_failed_ || store_is_broken(e);
   watcher_.reset();
   switch (state_) {
     case State::kRunning:
@@ -298,7 +301,11 @@ Task<void> EtcdRendezvous::close() {
   // A node that leaves without passing the exit barrier (its job failed)
   // still posts its side of it, so torchrun peers do not wait 300 s there.
   if (kv_ && joined_ && !barrier_passed_) co_await etcd::leave_exit_barrier(*kv_, joined_->rank);
-  co_await proto_.set_closed();
+  // torchrun closes whatever version is current; refrun only the one it was
+  // in (or any, if it never got into one: a rendezvous that timed out).
+  std::optional<std::string> version;
+  if (joined_) version = joined_->version;
+  co_await proto_.set_closed(version);
 }
 
 // torchrun's shutdown(): set_closed, so nobody joins a finished job. The

@@ -66,7 +66,7 @@ class EtcdRendezvous : public Rendezvous {
   etcd::Task<void> close();
   void start_keep_alive(const std::string& key);
   void start_watch();
-  void lose(const std::string& why);
+  void lose(std::exception_ptr e);
   void close_now();
   void post(std::function<void()> f);
   std::string strip_store(const std::string& message) const;

@@ -64,10 +64,11 @@ Task<void> RdzvProtocol::wait_for_rendezvous_to_free(std::string version) {
   }
 }
 
-Task<void> RdzvProtocol::set_closed() {
+Task<void> RdzvProtocol::set_closed(std::optional<std::string> only_version) {
   for (;;) {
     RdzvState state = co_await get_rdzv_state();
     if (state.status() == "closed") co_return;
+    if (only_version && state.version() != *only_version) co_return;
     state.obj["status"] = "closed";
     if (co_await cas_state(state, state.dump(), std::nullopt)) co_return;
     co_await cas_delay();

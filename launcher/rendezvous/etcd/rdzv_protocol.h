@@ -71,7 +71,10 @@ class RdzvProtocol {
   Task<void> setup();
   // Blocks (awaits) until this agent is in a final rendezvous version.
   Task<Joined> rendezvous_barrier();
-  Task<void> set_closed();
+  // Marks the state closed. With `only_version`, only while the state is
+  // still that version: an agent the others have left behind (its key
+  // expired, they formed a new version) must not end their job.
+  Task<void> set_closed(std::optional<std::string> only_version = {});
   Task<RdzvState> get_rdzv_state();
   // <prefix>run_<id><p>
   std::string path(const std::string& p) const { return run_path(conf_, run_id_, p); }
