@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "rendezvous/etcd/printable.h"
 
 namespace refrun::etcd {
@@ -14,28 +15,6 @@ namespace {
 
 constexpr int kMaxDepth = 16;        // v2 keys nest; ours go 4 deep
 constexpr size_t kMaxMembers = 64;   // a /v2/machines list longer than this is not a cluster
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-std::string encode_component(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (is_unreserved(c)) {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 EtcdNode to_node(const json& j, int depth, const std::string& where) {
   auto bad = [&](const std::string& why) { return EtcdBadAnswer(where + ": " + why); };
@@ -71,7 +50,7 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
   std::string out;
   for (const auto& [k, v] : fields) {
     if (!out.empty()) out += '&';
-    out += encode_component(k) + "=" + encode_component(v);
+    out += common::form_urlencode(k) + "=" + common::form_urlencode(v);
   }
   return out;
 }
