@@ -170,16 +170,25 @@ Task<HttpResponse> EtcdV2::send(HttpRequest req, Duration timeout) {
   throw EtcdUnavailable(store_ + ": " + which + last);
 }
 
+// Wall-clock seconds, so the traces of several agents can be merged.
+static double trace_time() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
 Task<EtcdAnswer> EtcdV2::call(HttpRequest req, Duration timeout, bool watch) {
   std::string what = req.method + " " + req.target.substr(0, 160);
-  if (trace_) std::fprintf(stderr, "refrun etcd> %s %s\n", what.c_str(), req.body.c_str());
+  if (trace_)
+    std::fprintf(stderr, "refrun etcd %.3f> %s %s\n", trace_time(), what.c_str(),
+                 req.body.c_str());
   HttpResponse r;
   try {
     r = co_await send(req, timeout);
     if (trace_)
-      std::fprintf(stderr, "refrun etcd< %d %s\n", r.status, printable(r.body, 400).c_str());
+      std::fprintf(stderr, "refrun etcd %.3f< %d %s %s\n", trace_time(), r.status, what.c_str(),
+                   printable(r.body, 400).c_str());
   } catch (const HttpError& e) {
-    if (trace_) std::fprintf(stderr, "refrun etcd< %s\n", e.what());
+    if (trace_) std::fprintf(stderr, "refrun etcd %.3f< %s\n", trace_time(), e.what());
     using K = HttpFailure::Kind;
     if (e.kind() == K::kProtocol || e.kind() == K::kTooLarge)
       throw EtcdBadAnswer(store_ + ": " + e.what());

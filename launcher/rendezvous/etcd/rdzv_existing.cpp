@@ -54,13 +54,26 @@ Task<void> RdzvProtocol::wait_for_rendezvous_to_free(std::string version) {
     for (const auto& n : members.node.nodes) alive.push_back(n.key);
     for (const auto& key : state.keep_alives()) {
       if (std::find(alive.begin(), alive.end(), key) != alive.end()) continue;
-      co_await etcd_.remove(state_key_, state.raw);
+      co_await destroy_version(state);
       co_return;
     }
     auto left = std::max<Clock::duration>(deadline_ - Clock::now(), Clock::duration::zero()) + 1s;
     co_await etcd_.watch(path("/rdzv"), state.etcd_index + 1, true, left);
     check_deadline();
     state = co_await get_rdzv_state();
+  }
+}
+
+// Every waiting agent sees the expiry at once and tries; all but one find
+// the state gone (100) or replaced (101). torchrun then sleeps a second
+// (its general retry), which can outlast a short last call held by the
+// winner and leave it out of the next version; the version this agent
+// wanted gone is gone either way, so refrun goes on at once.
+Task<void> RdzvProtocol::destroy_version(const RdzvState& state) {
+  try {
+    co_await etcd_.remove(state_key_, state.raw);
+  } catch (const EtcdApiError& e) {
+    if (e.code() != EtcdApiError::kKeyNotFound && e.code() != EtcdApiError::kCompareFailed) throw;
   }
 }
 

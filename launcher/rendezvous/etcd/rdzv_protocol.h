@@ -105,6 +105,7 @@ class RdzvProtocol {
   Task<void> handle_existing_rendezvous(std::string version);
   Task<void> announce_self_waiting(std::string version);
   Task<void> wait_for_rendezvous_to_free(std::string version);
+  Task<void> destroy_version(const RdzvState& state);
   Task<RdzvState> try_wait_for_state_change(uint64_t index,
                                             std::optional<Clock::duration> timeout = {});
   Task<void> create_path_if_not_exists(std::string key, std::optional<int> ttl = {});
