@@ -7,12 +7,16 @@ set -euo pipefail
 # Build and test dependencies.
 # libboost1.81-dev: Boost.Process v2 (header-only) for common/'s spawn; it
 # conflicts with the default libboost-dev (1.74), which has no Process v2.
+# etcd-server: the etcd rendezvous tests (refrun's unit tests against a real
+# etcd, the scenarios in scenarios/etcd/, the bench's rendezvous-etcd-N).
 packages=(cmake ninja-build g++ libgtest-dev libgmock-dev nlohmann-json3-dev
-          libcli11-dev libboost1.81-dev python3 python3-jsonschema procps ccache)
+          libcli11-dev libboost1.81-dev python3 python3-jsonschema procps ccache
+          etcd-server)
 # Debian's torchrun (python3-torch) is what the suite is compared against;
 # skip it with LAUNCHCHECK_NO_TORCH=1 for a refrun-only machine.
 if [ "${LAUNCHCHECK_NO_TORCH:-0}" != 1 ]; then
-  packages+=(python3-torch)
+  # python3-etcd: torchrun's --rdzv_backend=etcd imports it.
+  packages+=(python3-torch python3-etcd)
 fi
 
 missing=()
