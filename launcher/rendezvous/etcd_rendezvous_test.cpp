@@ -3,6 +3,7 @@
 // agents share one EventLoop here: the same code paths as separate refrun
 // processes. What a torchrun agent sees is checked in the keys themselves.
 #include "rendezvous/etcd_rendezvous.h"
+#include "rendezvous/test_agent.h"
 
 #include <gtest/gtest.h>
 
@@ -23,22 +24,7 @@ using etcd::testing::FakeHttpServer;
 using etcd::testing::RealEtcd;
 using nlohmann::json;
 
-struct Agent {
-  std::unique_ptr<EtcdRendezvous> rdzv;
-  std::optional<RendezvousResult> result;
-  std::string error;
-  int changes = 0;
-  std::string lost;
-
-  void next_round(int restarts = 0) {
-    result.reset();
-    error.clear();
-    rdzv->next_round(
-        restarts, [this](const RendezvousResult& r) { result = r; },
-        [this](const std::string& e) { error = e; });
-  }
-  bool settled() const { return result.has_value() || !error.empty(); }
-};
+using Agent = testing::TestAgent<EtcdRendezvous>;
 
 struct EtcdRendezvousTest : ::testing::Test {
   common::EventLoop loop;
