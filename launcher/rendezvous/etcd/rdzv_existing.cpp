@@ -14,17 +14,9 @@ Task<void> RdzvProtocol::setup() {
   if (conf_.prefix != "/") co_await create_path_if_not_exists(conf_.prefix);
   co_await create_path_if_not_exists(path("/"), kRunDirTtl);
   co_await create_path_if_not_exists(path("/rdzv"));
-  bool exists = false;
-  try {
-    EtcdWrite w;
-    w.value = "0";
-    w.prev_exist = false;
-    co_await etcd_.put(path("/rdzv/version_counter"), w);
-  } catch (const EtcdApiError& e) {
-    if (e.code() != EtcdApiError::kNodeExist) throw;
-    exists = true;
-  }
-  (void)exists;
+  EtcdWrite counter;
+  counter.value = "0";
+  co_await create_if_absent(path("/rdzv/version_counter"), counter);
 }
 
 Task<void> RdzvProtocol::handle_existing_rendezvous(std::string version) {
@@ -106,15 +98,24 @@ Task<RdzvState> RdzvProtocol::try_wait_for_state_change(uint64_t index,
 }
 
 Task<void> RdzvProtocol::create_path_if_not_exists(std::string key, std::optional<int> ttl) {
+  EtcdWrite w;
+  w.dir = true;
+  w.ttl = ttl;
+  co_await create_if_absent(std::move(key), w);
+}
+
+// PUT with prevExist=false: true when this call created the key, false when
+// it was there already (105); any other error is thrown on.
+Task<bool> RdzvProtocol::create_if_absent(std::string key, EtcdWrite w) {
+  w.prev_exist = false;
+  bool created = true;
   try {
-    EtcdWrite w;
-    w.dir = true;
-    w.prev_exist = false;
-    w.ttl = ttl;
     co_await etcd_.put(key, w);
   } catch (const EtcdApiError& e) {
     if (e.code() != EtcdApiError::kNodeExist) throw;
+    created = false;
   }
+  co_return created;
 }
 
 Task<std::optional<RdzvState>> RdzvProtocol::cas_state(const RdzvState& prev, std::string value,

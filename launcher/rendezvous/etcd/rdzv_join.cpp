@@ -91,18 +91,10 @@ Task<Joined> RdzvProtocol::init_phase() {
 }
 
 Task<std::optional<RdzvState>> RdzvProtocol::try_create_rendezvous() {
-  bool exists = false;
-  try {
-    EtcdWrite w;
-    w.value = kSetupValue;
-    w.prev_exist = false;
-    w.ttl = kSetupTtl;
-    co_await etcd_.put(state_key_, w);
-  } catch (const EtcdApiError& e) {
-    if (e.code() != EtcdApiError::kNodeExist) throw;
-    exists = true;
-  }
-  if (exists) co_return std::nullopt;
+  EtcdWrite setup;
+  setup.value = kSetupValue;
+  setup.ttl = kSetupTtl;
+  if (!co_await create_if_absent(state_key_, setup)) co_return std::nullopt;
 
   std::string counter_key = path("/rdzv/version_counter");
   std::string version;

@@ -109,6 +109,7 @@ class RdzvProtocol {
   Task<RdzvState> try_wait_for_state_change(uint64_t index,
                                             std::optional<Clock::duration> timeout = {});
   Task<void> create_path_if_not_exists(std::string key, std::optional<int> ttl = {});
+  Task<bool> create_if_absent(std::string key, EtcdWrite w);
   Task<std::optional<RdzvState>> cas_state(const RdzvState& prev, std::string value,
                                            std::optional<int> ttl);
   Task<void> cas_delay();
