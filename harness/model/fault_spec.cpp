@@ -2,8 +2,8 @@
 
 #include <cctype>
 
+#include "common/signal_names.h"
 #include "common/text.h"
-#include "signals.h"
 #include "substitution.h"
 
 namespace launchcheck {
@@ -54,6 +54,11 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
     if (t.kind != Trigger::Kind::kOutputMatches)
       field_error(r.pointer("node"), "\"node\" goes only with output_matches");
     t.node = *n;
+  }
+  if (auto p = r.boolean("partial")) {
+    if (t.kind != Trigger::Kind::kOutputMatches)
+      field_error(r.pointer("partial"), "\"partial\" goes only with output_matches");
+    t.partial = *p;
   }
   if (auto d = r.number("delay_s")) t.delay_s = *d;
   r.finish();
@@ -120,7 +125,7 @@ Action parse_action(const Json& j, const std::string& ptr, const ServiceSpec& se
   if (auto sig = r.string("signal")) {
     ++kinds;
     a.kind = Action::Kind::kSignal;
-    auto signo = signal_from_name(*sig);
+    auto signo = common::signal_from_name(*sig);
     if (!signo) field_error(r.pointer("signal"), "unknown signal \"" + *sig + "\"");
     a.signo = *signo;
     auto to = r.string("to");

@@ -32,6 +32,8 @@ struct ResolvedNode {
   bool held = false;
   double start_after_s = 0;
   std::string profile;  // "" = the run's profile
+  bool stdout_unread = false;
+  std::map<int, std::string> open_fds;  // substituted
 };
 
 struct ResolvedFault {

@@ -40,6 +40,12 @@ struct NodeSpec {
   // This node runs on its own profile (NAME of harness/profiles, or a file),
   // not the run's: a fixed peer, e.g. torchrun beside the launcher under test.
   std::string profile;
+  // "unread": the runner holds the launcher's stdout pipe but reads nothing
+  // until the launcher has exited (a console nobody reads).
+  bool stdout_unread = false;
+  // Descriptors (3..9) the launcher inherits, not close-on-exec, each open
+  // for appending on a file (created if missing).
+  std::map<int, std::string> open_fds;
 };
 
 struct Scenario {

@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "clock.h"
-#include "environ.h"
+#include "common/environment.h"
+#include "common/random.h"
+#include "common/spawn.h"
 #include "http_probe.h"
 #include "profile.h"
-#include "spawn_process.h"
 
 namespace fs = std::filesystem;
 
@@ -38,7 +38,7 @@ std::string etcd_missing_reason() {
 
 EtcdCluster::EtcdCluster(std::vector<int> client_ports, std::vector<int> peer_ports,
                          std::string data_dir, std::string log_dir)
-    : token_("lc-" + random_hex(12)) {
+    : token_("lc-" + common::random_hex(12)) {
   for (size_t i = 0; i < client_ports.size(); ++i) {
     Member m;
     m.name = "m" + std::to_string(i);
@@ -86,16 +86,26 @@ std::string EtcdCluster::spawn(Member& m, const OnSpawn& on_spawn) {
   }
   int log = open(m.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) return "cannot open " + m.log + ": " + strerror(errno);
-  std::vector<std::string> envp;
-  for (auto& [k, v] : environ_map()) envp.push_back(k + "=" + v);
-  SpawnOptions opt{find_executable("etcd"), argv, envp, "", -1, log, log};
-  Spawned child = spawn_process(opt);
+  common::SpawnOptions opt;
+  opt.program = find_executable("etcd");
+  opt.argv = argv;
+  opt.stdout_fd = log;
+  opt.stderr_fd = log;
+  std::optional<common::Process> child;
+  std::string error;
+  try {
+    child.emplace(common::spawn(opt));
+    error = common::describe_exec_error(opt, *child);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
   close(log);
-  if (child.pid < 0) return "cannot start etcd: " + child.error;
-  m.pid = child.pid;
+  if (!child) return "cannot start etcd: " + error;
+  // Managed by pid from here (signals, restart, reap); the pidfd closes.
+  m.pid = child->pid();
   m.stopped = false;
-  if (on_spawn) on_spawn(child.pid);
-  if (!child.error.empty()) return "cannot start etcd: " + child.error;
+  if (on_spawn) on_spawn(m.pid);
+  if (!error.empty()) return "cannot start etcd: " + error;
   return "";
 }
 
