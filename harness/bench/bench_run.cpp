@@ -150,7 +150,9 @@ void Run::spawn_agent(int i, const std::vector<std::string>& envv, int in, int o
 // One etcd member, healthy before the clock starts; its port is the
 // rendezvous endpoint.
 int Run::start_etcd() {
-  int client = free_tcp_port(), peer = free_tcp_port();
+  int client = common::pick_free_port("127.0.0.1");
+  int peer = common::pick_free_port("127.0.0.1");
+  while (peer == client) peer = common::pick_free_port("127.0.0.1");
   etcd_ = std::make_unique<EtcdCluster>(std::vector<int>{client}, std::vector<int>{peer},
                                         dir_ + "/etcd", dir_);
   std::string why = etcd_->start(30, [this](pid_t pid) { guard_.watch(pid); });
@@ -163,7 +165,8 @@ void Run::start_agents() {
   std::ofstream(events).close();
   follower_ = std::make_unique<EventLogFollower>(events);
   common::Environment env = agent_env(events);
-  int port = common::pick_free_port("127.0.0.1");
+  bool etcd = c_.kind == BenchKind::kRendezvous && c_.rdzv_backend == "etcd";
+  int port = etcd ? start_etcd() : common::pick_free_port("127.0.0.1");
   std::string rdzv_id = "bench" + common::random_hex(10);
   int fds[2] = {-1, -1};
   if (c_.kind == BenchKind::kTee) {
@@ -315,6 +318,7 @@ void Run::cleanup() {
   }
   if (tee_fd_ >= 0) close(tee_fd_);
   tee_fd_ = -1;
+  if (etcd_) etcd_->stop();
   common::kill_descendants(guard_.pid());
   guard_.goodbye();
   common::reap_children(5);
