@@ -16,5 +16,9 @@ std::vector<std::string> split(std::string_view s, char sep);
 bool parse_int(std::string_view s, int& out);
 // Whole-string decimal number; false on anything else, NaN included.
 bool parse_double(std::string_view s, double& out);
+// One key or value of an application/x-www-form-urlencoded body or query,
+// as Python's urlencode writes it: unreserved characters as they are, space
+// as '+', everything else %XX.
+std::string form_urlencode(std::string_view s);
 
 }  // namespace common

@@ -32,4 +32,11 @@ TEST(Text, SplitAndTrim) {
   EXPECT_EQ(trim(" \t"), "");
 }
 
+TEST(Text, FormUrlencodeAsPythons) {
+  // urllib.parse.urlencode({"value": '{"status": "setup"}'})
+  EXPECT_EQ(form_urlencode(R"({"status": "setup"})"), "%7B%22status%22%3A+%22setup%22%7D");
+  EXPECT_EQ(form_urlencode("a/b+c=d~e_f.g-h"), "a%2Fb%2Bc%3Dd~e_f.g-h");
+  EXPECT_EQ(form_urlencode(std::string("\x00\xff", 2)), "%00%FF");
+}
+
 }  // namespace common

@@ -304,6 +304,7 @@ void Agent::finish(int code) {
   if (guard_ && guard_->pidfd() >= 0) loop_.unwatch_fd(guard_->pidfd());
   if (!shut_down_) {
     shut_down_ = true;
+    if (signal_ != 0) rdzv_.leave_open();
     rdzv_.shutdown();
   }
   loop_.stop();

@@ -69,6 +69,7 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   params.conf = c.rdzv_conf;
   params.local_addr = c.local_addr;
   params.nproc_per_node = nproc;
+  params.role = c.role;
   params.node_rank = c.node_rank;
   params.master_addr = c.master_addr;
   params.master_port = c.master_port;

@@ -9,13 +9,16 @@ set -euo pipefail
 # conflicts with the default libboost-dev (1.74), which has no Process v2.
 # libre2-dev: scenario regexes run on RE2 (linear time, no backtracking).
 # clang, libfuzzer-14-dev: the fuzz targets and the sanitizer build.
+# etcd-server: the etcd rendezvous tests (refrun's unit tests against a real
+# etcd, the scenarios in scenarios/etcd/, the bench's rendezvous-etcd-N).
 packages=(cmake ninja-build g++ libgtest-dev libgmock-dev nlohmann-json3-dev
           libcli11-dev libboost1.81-dev python3 python3-jsonschema procps ccache
-          pkg-config libre2-dev clang libfuzzer-14-dev)
+          pkg-config libre2-dev clang libfuzzer-14-dev etcd-server)
 # Debian's torchrun (python3-torch) is what the suite is compared against;
 # skip it with LAUNCHCHECK_NO_TORCH=1 for a refrun-only machine.
 if [ "${LAUNCHCHECK_NO_TORCH:-0}" != 1 ]; then
-  packages+=(python3-torch)
+  # python3-etcd: torchrun's --rdzv_backend=etcd imports it.
+  packages+=(python3-torch python3-etcd)
 fi
 
 missing=()

@@ -81,20 +81,26 @@ std::vector<BenchCase> bench_cases(bool quick) {
     out.push_back(c);
   }
   std::vector<int> agent_counts = quick ? std::vector<int>{2} : std::vector<int>{2, 4, 8, 16};
-  for (int n : agent_counts) {
-    BenchCase c;
-    c.name = "rendezvous-" + std::to_string(n);
-    c.title = std::to_string(n) + " agents x 4 workers via c10d: launch -> every worker started";
-    c.kind = BenchKind::kRendezvous;
-    c.agents = n;
-    c.needs = {"c10d"};
-    // Every torchrun agent imports torch (~1.5 s of CPU): 16 of them take
-    // ~40 s a run on 2 cores, so these cases run at most 3 times, unwarmed
-    // (the page cache is warm from the cases before).
-    c.max_runs = 3;
-    c.max_warmup = 0;
-    c.metrics = {kLatency, kWall};
-    out.push_back(c);
+  // c10d first, then the same sizes on etcd (torchrun's etcd backend: one
+  // member on loopback, started before the clock starts, fresh each run).
+  for (std::string backend : {"c10d", "etcd"}) {
+    for (int n : agent_counts) {
+      BenchCase c;
+      c.name = (backend == "c10d" ? "rendezvous-" : "rendezvous-etcd-") + std::to_string(n);
+      c.title = std::to_string(n) + " agents x 4 workers via " + backend +
+                ": launch -> every worker started";
+      c.kind = BenchKind::kRendezvous;
+      c.agents = n;
+      c.rdzv_backend = backend;
+      c.needs = {backend};
+      // Every torchrun agent imports torch (~1.5 s of CPU): 16 of them take
+      // ~40 s a run on 2 cores, so these cases run at most 3 times, unwarmed
+      // (the page cache is warm from the cases before).
+      c.max_runs = 3;
+      c.max_warmup = 0;
+      c.metrics = {kLatency, kWall};
+      out.push_back(c);
+    }
   }
   return out;
 }

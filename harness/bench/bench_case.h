@@ -15,7 +15,7 @@ enum class BenchKind {
   kRestart,     // rank 1 fails on attempt 0: its exit -> all of attempt 1 started
   kIdle,        // workers sleep: agent CPU meanwhile
   kTee,         // --tee 3, many lines: MB/s, lines lost/split
-  kRendezvous,  // N agents via c10d: launch -> every worker started
+  kRendezvous,  // N agents via c10d or etcd: launch -> every worker started
 };
 
 struct BenchMetric {
@@ -32,6 +32,7 @@ struct BenchCase {
   int nproc = 4;                               // workers per agent
   std::vector<std::string> args;               // fixture steps
   std::map<std::string, std::string> options;  // launch options beyond the common ones
+  std::string rdzv_backend = "c10d";           // kRendezvous: "c10d" or "etcd" (a fresh etcd a run)
   std::vector<std::string> needs;              // profile capabilities
   int expect_exit = 0;                         // -1: any non-zero exit
   int tee_lines = 0;                           // lines per rank (kTee)

@@ -244,6 +244,10 @@ std::string bench_svg(const std::vector<BenchCaseResult>& cases) {
   std::vector<int> wx, ax;
   auto workers = series_for(cases, "trivial", "wall_ms", &wx);
   auto agents = series_for(cases, "rendezvous", "latency_ms", &ax);
+  for (auto& s : series_for(cases, "rendezvous-etcd", "latency_ms", &ax)) {
+    s.profile += " (etcd)";
+    agents.push_back(std::move(s));
+  }
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"320\" viewBox=\"0 0 960 "

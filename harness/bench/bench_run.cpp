@@ -22,6 +22,7 @@
 #include "common/random.h"
 #include "common/spawn.h"
 #include "common/subreaper.h"
+#include "etcd_cluster.h"
 #include "event_log_follower.h"
 #include "interrupt.h"
 
@@ -63,6 +64,7 @@ class Run {
   common::EventLoop loop_;
   common::ProcessGuard guard_;
   std::unique_ptr<EventLogFollower> follower_;
+  std::unique_ptr<EtcdCluster> etcd_;  // rendezvous-etcd-N only
   BenchObservation o_;
   int tee_fd_ = -1;
   std::unique_ptr<TeeLineCounter> tee_;
@@ -74,6 +76,7 @@ class Run {
 
   common::Environment agent_env(const std::string& events) const;
   std::vector<std::string> agent_argv(int i, int port, const std::string& rdzv_id) const;
+  int start_etcd();
   void start_agents();
   void spawn_agent(int i, const std::vector<std::string>& envv, int in, int out, int port,
                    const std::string& rdzv_id);
@@ -106,7 +109,7 @@ std::vector<std::string> Run::agent_argv(int i, int port, const std::string& rdz
     opt["master_port"] = std::to_string(port);
   } else {
     opt["nnodes"] = std::to_string(c_.agents);
-    opt["rdzv_backend"] = "c10d";
+    opt["rdzv_backend"] = c_.rdzv_backend;
     opt["rdzv_endpoint"] = "127.0.0.1:" + std::to_string(port);
     opt["rdzv_id"] = rdzv_id;
   }
@@ -144,12 +147,26 @@ void Run::spawn_agent(int i, const std::vector<std::string>& envv, int in, int o
     throw std::runtime_error(common::describe_exec_error(opt, agents_[i]));
 }
 
+// One etcd member, healthy before the clock starts; its port is the
+// rendezvous endpoint.
+int Run::start_etcd() {
+  int client = common::pick_free_port("127.0.0.1");
+  int peer = common::pick_free_port("127.0.0.1");
+  while (peer == client) peer = common::pick_free_port("127.0.0.1");
+  etcd_ = std::make_unique<EtcdCluster>(std::vector<int>{client}, std::vector<int>{peer},
+                                        dir_ + "/etcd", dir_);
+  std::string why = etcd_->start(30, [this](pid_t pid) { guard_.watch(pid); });
+  if (!why.empty()) throw std::runtime_error("etcd: " + why);
+  return client;
+}
+
 void Run::start_agents() {
   std::string events = dir_ + "/events.jsonl";
   std::ofstream(events).close();
   follower_ = std::make_unique<EventLogFollower>(events);
   common::Environment env = agent_env(events);
-  int port = common::pick_free_port("127.0.0.1");
+  bool etcd = c_.kind == BenchKind::kRendezvous && c_.rdzv_backend == "etcd";
+  int port = etcd ? start_etcd() : common::pick_free_port("127.0.0.1");
   std::string rdzv_id = "bench" + common::random_hex(10);
   int fds[2] = {-1, -1};
   if (c_.kind == BenchKind::kTee) {
@@ -301,6 +318,7 @@ void Run::cleanup() {
   }
   if (tee_fd_ >= 0) close(tee_fd_);
   tee_fd_ = -1;
+  if (etcd_) etcd_->stop();
   common::kill_descendants(guard_.pid());
   guard_.goodbye();
   common::reap_children(5);
@@ -347,6 +365,10 @@ std::string bench_skip_reason(const BenchCase& c, const Profile& p) {
     return "launcher \"" + p.command[0] + "\" is not installed";
   for (auto& cap : c.needs)
     if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
+  if (c.rdzv_backend == "etcd" && c.kind == BenchKind::kRendezvous) {
+    std::string why = etcd_missing_reason();
+    if (!why.empty()) return why;
+  }
   if (!p.has_capability("no-python"))
     return "profile " + p.name + " lacks capability \"no-python\"";
   return "";

@@ -5,7 +5,8 @@ import json
 import sys
 import xml.dom.minidom
 
-CASES = ["trivial-2", "trivial-4", "failure", "sigterm", "restart", "idle", "tee", "rendezvous-2"]
+CASES = ["trivial-2", "trivial-4", "failure", "sigterm", "restart", "idle", "tee", "rendezvous-2",
+         "rendezvous-etcd-2"]
 # Counts that must be zero; everything else is a duration, size or rate > 0,
 # except CPU while idle, which may round to 0.
 ZERO = {"lines_lost", "lines_split"}
@@ -56,8 +57,8 @@ svg = xml.dom.minidom.parse(sys.argv[3])
 if svg.documentElement.tagName != "svg":
     problems.append("svg: root is not <svg>")
 circles = svg.getElementsByTagName("circle")
-if len(circles) != 3:  # trivial-2, trivial-4, rendezvous-2 for one profile
-    problems.append(f"svg: {len(circles)} data points, expected 3")
+if len(circles) != 4:  # trivial-2, trivial-4, rendezvous-2 and rendezvous-etcd-2 for one profile
+    problems.append(f"svg: {len(circles)} data points, expected 4")
 for el in circles:
     for attr in ("cx", "cy"):
         v = float(el.getAttribute(attr))

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/signal_names.h"
+#include "common/text.h"
 #include "substitution.h"
 
 namespace launchcheck {
@@ -78,10 +79,49 @@ std::string decode_hex(const std::string& hex, const std::string& ptr) {
   return out;
 }
 
-Action parse_action(const Json& j, const std::string& ptr) {
+// {"http": {"method": "PUT", "url": "http://{etcd}/v2/keys/k", "form": {"value": "x"}}}
+void parse_http(ObjectReader& r, Action& a) {
+  ObjectReader hr(*r.get("http"), r.pointer("http"));
+  a.kind = Action::Kind::kHttp;
+  a.method = hr.string("method").value_or("GET");
+  if (a.method != "GET" && a.method != "PUT" && a.method != "POST" && a.method != "DELETE")
+    field_error(hr.pointer("method"), "expected GET, PUT, POST or DELETE");
+  a.url = checked(hr.required_string("url"), hr.pointer("url"));
+  if (a.url.rfind("http://", 0) != 0) field_error(hr.pointer("url"), "expected http://HOST:PORT/...");
+  const Json* form = hr.get("form");
+  auto body = hr.string("body");
+  if (form && body) field_error(hr.pointer(), "give \"form\" or \"body\", not both");
+  if (form) {
+    ObjectReader fr(*form, hr.pointer("form"));
+    for (auto it = form->begin(); it != form->end(); ++it) {
+      auto v = fr.string(it.key());
+      if (!v) field_error(fr.pointer(it.key()), "expected a string");
+      a.body += (a.body.empty() ? "" : "&") + common::form_urlencode(it.key()) + "=" +
+                common::form_urlencode(checked(*v, fr.pointer(it.key())));
+    }
+    fr.finish();
+    a.content_type = "application/x-www-form-urlencoded";
+  }
+  if (body) a.body = checked(*body, hr.pointer("body"));
+  if (auto ct = hr.string("content_type")) a.content_type = *ct;
+  if (auto st = hr.integer("expect_status")) {
+    if (*st < 100 || *st > 599) field_error(hr.pointer("expect_status"), "expected 100..599");
+    a.expect_status = static_cast<int>(*st);
+  }
+  hr.finish();
+}
+
+Action parse_action(const Json& j, const std::string& ptr, const ServiceSpec& services) {
   ObjectReader r(j, ptr);
   Action a;
   int kinds = 0;
+  auto member = [&](const std::string& target, const std::string& at) {
+    std::string why;
+    std::string m = parse_service_member(target, services, why);
+    if (m.empty()) field_error(at, why);
+    a.service = "etcd";
+    a.member = m;
+  };
   if (auto sig = r.string("signal")) {
     ++kinds;
     a.kind = Action::Kind::kSignal;
@@ -99,10 +139,22 @@ Action parse_action(const Json& j, const std::string& ptr) {
                to->find_first_not_of("0123456789", 5) == std::string::npos) {
       a.target = Action::Target::kRank;
       a.rank = std::stoi(to->substr(5));
+    } else if (to->rfind("etcd:", 0) == 0) {
+      a.target = Action::Target::kService;
+      member(*to, r.pointer("to"));
     } else {
-      field_error(r.pointer("to"),
-                  "expected \"agent:NODE\", \"rank:R\" or \"workers\", not \"" + *to + "\"");
+      field_error(r.pointer("to"), "expected \"agent:NODE\", \"rank:R\", \"workers\" or "
+                                   "\"etcd:MEMBER\", not \"" + *to + "\"");
     }
+  }
+  if (auto target = r.string("restart")) {
+    ++kinds;
+    a.kind = Action::Kind::kRestart;
+    member(*target, r.pointer("restart"));
+  }
+  if (r.has("http")) {
+    ++kinds;
+    parse_http(r, a);
   }
   if (auto node = r.string("start_node")) {
     ++kinds;
@@ -127,7 +179,8 @@ Action parse_action(const Json& j, const std::string& ptr) {
     if (auto rep = sr.integer("repeat", 1, 100000000)) a.repeat = static_cast<int>(*rep);
     sr.finish();
   }
-  if (kinds != 1) field_error(ptr, "give exactly one of signal, start_node, make_unwritable, send");
+  if (kinds != 1)
+    field_error(ptr, "give exactly one of signal, start_node, make_unwritable, send, restart, http");
   if (a.kind != Action::Kind::kSignal && r.has("to"))
     field_error(r.pointer("to"), "\"to\" goes only with signal");
   r.finish();
@@ -141,7 +194,8 @@ void check_node_ref(const std::set<std::string>& nodes, const std::string& name,
 
 }  // namespace
 
-Fault parse_fault(const Json& j, const std::string& ptr, const std::set<std::string>& nodes) {
+Fault parse_fault(const Json& j, const std::string& ptr, const std::set<std::string>& nodes,
+                  const ServiceSpec& services) {
   ObjectReader fr(j, ptr);
   Fault fault;
   fault.pointer = ptr;
@@ -150,7 +204,7 @@ Fault parse_fault(const Json& j, const std::string& ptr, const std::set<std::str
   if (!when) field_error(fr.pointer("when"), "missing required field");
   if (!act) field_error(fr.pointer("do"), "missing required field");
   fault.when = parse_trigger(*when, fr.pointer("when"));
-  fault.action = parse_action(*act, fr.pointer("do"));
+  fault.action = parse_action(*act, fr.pointer("do"), services);
   fr.finish();
   if (fault.when.kind == Trigger::Kind::kAgentExited)
     check_node_ref(nodes, fault.when.node, fr.pointer("when") + "/agent_exited");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "json_reader.h"
+#include "service_spec.h"
 
 namespace launchcheck {
 
@@ -22,8 +23,8 @@ struct Trigger {
 };
 
 struct Action {
-  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend };
-  enum class Target { kAgent, kRank, kWorkers };
+  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend, kRestart, kHttp };
+  enum class Target { kAgent, kRank, kWorkers, kService };
   Kind kind = Kind::kSignal;
   int signo = 0;
   Target target = Target::kAgent;
@@ -33,6 +34,17 @@ struct Action {
   std::string address;  // kSend: host:port
   std::string bytes;    // kSend: raw bytes (decoded from hex or text)
   int repeat = 1;
+  // kSignal to a service member, kRestart: "etcd" and "0".."2", "leader"
+  // or "follower" (a live member that is not the leader).
+  std::string service;
+  std::string member;
+  // kHttp: one request; the fault fails unless the answer's status is
+  // expect_status (0: any 2xx).
+  std::string method = "GET";
+  std::string url;  // http://host:port/path?query
+  std::string body;
+  std::string content_type;
+  int expect_status = 0;
 };
 
 struct Fault {
@@ -42,7 +54,8 @@ struct Fault {
 };
 
 // One entry of `faults` at `pointer`; node names are cross-checked against
-// `nodes`. Throws JsonFieldError.
-Fault parse_fault(const Json& j, const std::string& pointer, const std::set<std::string>& nodes);
+// `nodes`, service members against `services`. Throws JsonFieldError.
+Fault parse_fault(const Json& j, const std::string& pointer, const std::set<std::string>& nodes,
+                  const ServiceSpec& services = {});
 
 }  // namespace launchcheck

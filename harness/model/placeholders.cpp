@@ -10,7 +10,10 @@ namespace {
 
 const std::set<std::string> kNames = {"tmp",          "port",           "rdzv_id",
                                       "fixture",      "python_fixture", "shell_fixture",
-                                      "scenario_dir", "build",          "cpus"};
+                                      "scenario_dir", "build",          "cpus",
+                                      // an etcd service's client endpoints (service_spec.h)
+                                      "etcd",         "etcd_endpoints", "etcd:0",
+                                      "etcd:1",       "etcd:2"};
 
 bool known_name(const std::string& key) {
   if (kNames.count(key)) return true;
@@ -88,7 +91,12 @@ std::string Placeholders::resolve(const std::string& text) {
     size_t end = text.find('}', i);
     if (end == std::string::npos) throw std::runtime_error("unclosed '{' in \"" + text + "\"");
     std::string key = text.substr(i + 1, end - i - 1), value;
-    if (!lookup(key, &value)) throw std::runtime_error("unknown placeholder {" + key + "}");
+    if (!lookup(key, &value)) {
+      if (key.rfind("etcd", 0) == 0 && known_name(key))
+        throw std::runtime_error("{" + key + "} needs an etcd service with that member "
+                                 "(\"services\": {\"etcd\": {\"members\": N}})");
+      throw std::runtime_error("unknown placeholder {" + key + "}");
+    }
     out += value;
     i = end;
   }

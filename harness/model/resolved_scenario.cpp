@@ -17,6 +17,7 @@ ResolvedNode resolve_node(const NodeSpec& n, const std::string& ptr, Placeholder
   out.name = n.name;
   out.held = n.held;
   out.start_after_s = n.start_after_s;
+  out.profile = n.profile;
   out.stdout_unread = n.stdout_unread;
   for (auto& [fd, path] : n.open_fds)
     out.open_fds[fd] = substitute(ph, path, ptr + "/open_fds/" + std::to_string(fd));
@@ -53,6 +54,10 @@ ResolvedFault resolve_fault(const Fault& f, Placeholders& ph) {
     out.action.path = substitute(ph, f.action.path, f.pointer + "/do/make_unwritable");
   if (f.action.kind == Action::Kind::kSend)
     out.action.address = substitute(ph, f.action.address, f.pointer + "/do/send/to");
+  if (f.action.kind == Action::Kind::kHttp) {
+    out.action.url = substitute(ph, f.action.url, f.pointer + "/do/http/url");
+    out.action.body = substitute(ph, f.action.body, f.pointer + "/do/http/body");
+  }
   return out;
 }
 
@@ -64,6 +69,7 @@ ResolvedScenario resolve_scenario(const Scenario& s, Placeholders& ph,
   out.id = s.id;
   out.file = s.file;
   out.timeout_s = s.timeout_s;
+  out.services = s.services;
   try {
     for (size_t i = 0; i < s.nodes.size(); ++i)
       out.nodes.push_back(resolve_node(s.nodes[i], "/nodes/" + std::to_string(i), ph));

@@ -31,6 +31,7 @@ struct ResolvedNode {
   std::vector<std::pair<std::string, std::optional<std::string>>> env;
   bool held = false;
   double start_after_s = 0;
+  std::string profile;  // "" = the run's profile
   bool stdout_unread = false;
   std::map<int, std::string> open_fds;  // substituted
 };
@@ -45,6 +46,7 @@ struct ResolvedFault {
 struct ResolvedScenario {
   std::string id, file;
   double timeout_s = 60;
+  ServiceSpec services;
   std::vector<ResolvedNode> nodes;
   std::vector<ResolvedFault> faults;
   std::vector<Expectation> expect;  // in the checks' table order

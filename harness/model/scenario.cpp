@@ -118,6 +118,10 @@ NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index) {
   parse_options(r, n);
   parse_env(r, n);
   parse_start(r, n);
+  if (auto profile = r.string("profile")) {
+    if (profile->empty()) field_error(r.pointer("profile"), "profile must not be empty");
+    n.profile = *profile;
+  }
   parse_console_and_fds(r, n);
   auto raw = r.strings("raw_args");
   if (raw) {
@@ -176,6 +180,7 @@ Scenario parse_scenario(const Json& doc, const std::string& file, const ExpectRe
 
     ObjectReader r(doc, "");
     parse_header(r, s, p);
+    if (const Json* services = r.get("services")) s.services = parse_services(*services, "/services");
     std::set<std::string> names;
     each(r, "nodes", [&](const Json& n, const std::string& ptr) {
       s.nodes.push_back(parse_node(n, ptr, s.nodes.size()));
@@ -184,7 +189,7 @@ Scenario parse_scenario(const Json& doc, const std::string& file, const ExpectRe
     });
     if (s.nodes.empty()) field_error("/nodes", "expected at least one node");
     each(r, "faults", [&](const Json& f, const std::string& ptr) {
-      s.faults.push_back(parse_fault(f, ptr, names));
+      s.faults.push_back(parse_fault(f, ptr, names, s.services));
     });
     const Json* expect = r.get("expect");
     if (expect) s.expect = *expect;

@@ -14,6 +14,7 @@
 #include "expectation.h"
 #include "fault_spec.h"
 #include "json_reader.h"
+#include "service_spec.h"
 
 namespace launchcheck {
 
@@ -36,6 +37,9 @@ struct NodeSpec {
   WorkerSpec worker;
   // A literal command line after the launcher command; replaces options+worker.
   std::optional<std::vector<std::string>> raw_args;
+  // This node runs on its own profile (NAME of harness/profiles, or a file),
+  // not the run's: a fixed peer, e.g. torchrun beside the launcher under test.
+  std::string profile;
   // "unread": the runner holds the launcher's stdout pipe but reads nothing
   // until the launcher has exited (a console nobody reads).
   bool stdout_unread = false;
@@ -53,6 +57,7 @@ struct Scenario {
   std::vector<std::string> tags;
   std::vector<std::string> requires_caps;
   double timeout_s = 60;
+  ServiceSpec services;
   std::vector<NodeSpec> nodes;
   std::vector<Fault> faults;
   // `expect` as written (null when absent): the checks read it, on loading

@@ -109,6 +109,7 @@ int cmd_run(const ScenarioSelection& sel, const RunArgs& args, const Locations& 
   std::string tmp_root;
   if (!make_run_options(where.build_dir, args.keep_artifacts, args.trace, &opt, &tmp_root))
     return kExitBadInput;
+  opt.profiles_dir = where.profiles_dir;
   auto t0 = std::chrono::steady_clock::now();
   auto results =
       run_suite(scenarios, profile, opt, args.jobs, args.repeat, [](const ScenarioResult& r) {
@@ -147,6 +148,7 @@ int cmd_matrix(const ScenarioSelection& sel, const MatrixArgs& args, const Locat
   std::string tmp_root;
   if (!make_run_options(where.build_dir, args.keep_artifacts, "", &opt, &tmp_root))
     return kExitBadInput;
+  opt.profiles_dir = where.profiles_dir;
   std::vector<std::pair<std::string, std::vector<ScenarioResult>>> columns;
   for (auto& p : profiles) {
     auto t0 = std::chrono::steady_clock::now();

@@ -21,7 +21,8 @@ Executor::Executor(const ResolvedScenario& s, std::vector<AgentCommand> commands
       setup_(std::move(setup)),
       scheduler_(s.faults),
       nemesis_(Nemesis::Agents{[this](const std::string& n) { return running_pid(n); },
-                               [this](const std::string& n) { return start_node(n); }}) {
+                               [this](const std::string& n) { return start_node(n); },
+                               [this](const Action& a) { return service_action(a); }}) {
   record_.timeout_s = s.timeout_s;
   for (size_t i = 0; i < commands.size(); ++i) {
     AgentRecord rec;
@@ -40,6 +41,7 @@ Executor::~Executor() {
 RunRecord Executor::run() {
   common::become_subreaper();
   guard_.start();
+  std::string service_error = start_services();
   devnull_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   follower_ = std::make_unique<EventLogFollower>(setup_.events);
   loop_.watch_fd(follower_->fd(), [this](uint32_t) { on_events(); });
@@ -47,7 +49,10 @@ RunRecord Executor::run() {
                   [this] { on_timeout(); });
   schedule_timed_faults();
   record_.start_ns = common::now_ns();
-  for (size_t i = 0; i < s_.nodes.size(); ++i) schedule_start(i);
+  if (!service_error.empty())
+    record_.setup_error = service_error;  // nothing of the scenario starts
+  else
+    for (size_t i = 0; i < s_.nodes.size(); ++i) schedule_start(i);
   maybe_finish();
   if (!finished_) loop_.run();
   after_run();
@@ -222,6 +227,20 @@ std::string Executor::start_node(const std::string& node) {
   return "";
 }
 
+std::string Executor::start_services() {
+  if (!setup_.etcd) return "";
+  std::string why = setup_.etcd->start(setup_.service_start_timeout_s,
+                                       [this](pid_t pid) { watch_group(pid); });
+  return why.empty() ? "" : "service etcd: " + why;
+}
+
+std::string Executor::service_action(const Action& a) {
+  if (!setup_.etcd) return "the scenario has no etcd service";
+  if (a.kind == Action::Kind::kRestart)
+    return setup_.etcd->restart(a.member, [this](pid_t pid) { watch_group(pid); });
+  return setup_.etcd->signal(a.member, a.signo);
+}
+
 void Executor::on_timeout() {
   record_.timed_out = true;
   kill_run(guard_.pid(), groups_);
@@ -240,6 +259,9 @@ void Executor::after_run() {
   for (auto& a : record_.agents) end = std::max(end, a.end_ns);
   record_.end_ns = end ? end : common::now_ns();
   on_events();
+  // The services are the runner's, not the launcher's: gone before
+  // anything left over is counted as a survivor.
+  if (setup_.etcd) setup_.etcd->stop();
   if (!record_.timed_out) record_.survivors = find_survivors(guard_.pid(), setup_.orphan_grace_s);
   kill_run(guard_.pid(), groups_);
 

@@ -16,6 +16,7 @@
 #include "common/process_guard.h"
 #include "console_reader.h"
 #include "event_log_follower.h"
+#include "etcd_cluster.h"
 #include "fault_scheduler.h"
 #include "nemesis.h"
 #include "resolved_scenario.h"
@@ -27,6 +28,10 @@ struct ExecutorSetup {
   std::string cwd;     // the agents' working directory ({tmp})
   std::string events;  // the event log; must exist
   double orphan_grace_s = 0.5;
+  // The scenario's etcd service (owned by the job), started before any node
+  // and stopped before survivors are looked for; null when it has none.
+  EtcdCluster* etcd = nullptr;
+  double service_start_timeout_s = 30;
 };
 
 class Executor {
@@ -78,6 +83,8 @@ class Executor {
   void after_run();
   int running_pid(const std::string& node) const;
   std::string start_node(const std::string& node);
+  std::string start_services();
+  std::string service_action(const Action& a);
 };
 
 }  // namespace launchcheck

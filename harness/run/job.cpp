@@ -11,6 +11,7 @@
 #include "agent_command.h"
 #include "common/environment.h"
 #include "common/random.h"
+#include "etcd_cluster.h"
 #include "executor.h"
 #include "registry.h"
 #include "trace.h"
@@ -44,6 +45,34 @@ Placeholders run_placeholders(const Scenario& s, const Profile& p, const RunOpti
   return ph;
 }
 
+// The etcd service's ports, picked with the run's other ports (never the
+// same twice), and its placeholders: {etcd}, {etcd:N}, {etcd_endpoints}.
+std::unique_ptr<EtcdCluster> etcd_service(const Scenario& s, Placeholders& ph,
+                                          const std::string& tmp, const std::string& run_dir) {
+  if (s.services.etcd_members == 0) return nullptr;
+  std::vector<int> client, peer;
+  std::string all;
+  for (int i = 0; i < s.services.etcd_members; ++i) {
+    // '.' cannot appear in {port:NAME}: these never meet a scenario's names.
+    client.push_back(ph.port("etcd.client." + std::to_string(i)));
+    peer.push_back(ph.port("etcd.peer." + std::to_string(i)));
+    std::string ep = "127.0.0.1:" + std::to_string(client.back());
+    ph.set("etcd:" + std::to_string(i), ep);
+    all += (all.empty() ? "" : ",") + ep;
+  }
+  ph.set("etcd", "127.0.0.1:" + std::to_string(client[0]));
+  ph.set("etcd_endpoints", all);
+  return std::make_unique<EtcdCluster>(client, peer, tmp + "/etcd", run_dir);
+}
+
+// The profile each node runs on: its own when it names one, else the run's.
+std::vector<Profile> node_profiles(const Scenario& s, const Profile& p, const RunOptions& opt) {
+  std::vector<Profile> out;
+  for (auto& n : s.nodes)
+    out.push_back(n.profile.empty() ? p : load_profile(n.profile, opt.profiles_dir, opt.build_dir));
+  return out;
+}
+
 std::string reproduce_self(const Scenario& s, const Profile& p, const RunOptions& opt) {
   std::string self = opt.self.empty() ? "launchcheck" : opt.self;
   // build/bin/launchcheck finds build/ by itself; say so only when it differs.
@@ -74,11 +103,27 @@ void decide(ScenarioResult& r, const Profile& p, const RunRecord& record) {
 
 }  // namespace
 
-std::string skip_reason(const Scenario& s, const Profile& p) {
+std::string skip_reason(const Scenario& s, const Profile& p, const RunOptions& opt) {
   for (auto& cap : s.requires_caps)
     if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
   if (find_executable(p.command[0]).empty())
     return "launcher \"" + p.command[0] + "\" is not installed";
+  // A machine capability, not the launcher's.
+  if (s.services.etcd_members > 0) {
+    std::string why = etcd_missing_reason();
+    if (!why.empty()) return why;
+  }
+  for (auto& n : s.nodes) {
+    if (n.profile.empty()) continue;
+    try {
+      Profile own = load_profile(n.profile, opt.profiles_dir, opt.build_dir);
+      if (find_executable(own.command[0]).empty())
+        return "node " + n.name + "'s launcher \"" + own.command[0] + "\" (profile " + own.name +
+               ") is not installed";
+    } catch (const std::exception&) {
+      return "";  // the run reports the bad profile as its error
+    }
+  }
   return "";
 }
 
@@ -94,7 +139,7 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   r.file = s.file;
   r.profile = p.name;
   r.reproduce.push_back(reproduce_self(s, p, opt));
-  std::string why = skip_reason(s, p);
+  std::string why = skip_reason(s, p, opt);
   if (!why.empty()) {
     r.status = Status::kSkip;
     r.reason = why;
@@ -119,10 +164,14 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   AgentContext ctx{common::current_environment(), events, opt.build_dir};
   ResolvedScenario resolved;
   std::vector<AgentCommand> commands;
+  std::unique_ptr<EtcdCluster> etcd;
   try {
     Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env);
+    etcd = etcd_service(s, ph, tmp, run_dir);
     resolved = resolve_scenario(s, ph, read_expect);
-    for (auto& n : resolved.nodes) commands.push_back(render_agent_command(n, p, ctx));
+    std::vector<Profile> profiles = node_profiles(s, p, opt);
+    for (size_t i = 0; i < resolved.nodes.size(); ++i)
+      commands.push_back(render_agent_command(resolved.nodes[i], profiles[i], ctx));
   } catch (const std::exception& e) {
     r.status = Status::kError;
     r.reason = e.what();
@@ -132,7 +181,10 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
     return r;
   }
   for (auto& c : commands) r.reproduce.push_back(reproduce_line(tmp, c));
-  RunRecord record = Executor(resolved, commands, {tmp, events, opt.orphan_grace_s}).run();
+  ExecutorSetup setup{tmp, events, opt.orphan_grace_s};
+  setup.etcd = etcd.get();
+  RunRecord record = Executor(resolved, commands, setup).run();
+  etcd.reset();
 
   try {
     r.failures = judge(resolved, record);

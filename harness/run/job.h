@@ -20,11 +20,13 @@ struct RunOptions {
   std::string trace_dir;        // "" = no trace
   std::string self;             // launchcheck's path, for the reproduce line
   double orphan_grace_s = 0.5;  // how long survivors may take to exit
+  std::string profiles_dir;     // where a node's own "profile" NAME is looked up
 };
 
 ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOptions& opt);
 
-// Why the profile cannot run the scenario ("" when it can).
-std::string skip_reason(const Scenario& s, const Profile& p);
+// Why the profile cannot run the scenario ("" when it can): a capability,
+// the launcher, the machine (a service it needs), a node's own profile.
+std::string skip_reason(const Scenario& s, const Profile& p, const RunOptions& opt = {});
 
 }  // namespace launchcheck

@@ -12,6 +12,7 @@
 
 #include "common/process.h"
 #include "common/signal_names.h"
+#include "http_probe.h"
 
 namespace launchcheck {
 
@@ -73,6 +74,17 @@ std::string send_bytes(const std::string& to, const std::string& bytes, int repe
   return "";
 }
 
+std::string send_http(const Action& a) {
+  HttpProbe p = http_probe(a.method, a.url, a.body, a.content_type, 5000);
+  if (!p.error.empty()) return p.error;
+  bool ok = a.expect_status ? p.status == a.expect_status : p.status >= 200 && p.status < 300;
+  if (ok) return "";
+  std::string body = p.body.substr(0, 120);
+  for (auto& c : body)
+    if (c == '\n' || c == '\r') c = ' ';
+  return "HTTP " + std::to_string(p.status) + " from " + a.method + " " + a.url + ": " + body;
+}
+
 Nemesis::~Nemesis() {
   for (auto& [pid, fd] : pidfds_) close(fd);
 }
@@ -127,6 +139,9 @@ FaultRecord Nemesis::apply(const ResolvedFault& f, int64_t at_ns) {
       if (a.target == Action::Target::kAgent) {
         fr.what = sig + " to agent " + a.node;
         fr.outcome = signal_agent(a.node, a.signo);
+      } else if (a.target == Action::Target::kService) {
+        fr.what = sig + " to " + a.service + " member " + a.member;
+        fr.outcome = agents_.service ? agents_.service(a) : "no services";
       } else if (a.target == Action::Target::kRank) {
         fr.what = sig + " to rank " + std::to_string(a.rank) + "'s worker";
         fr.outcome = signal_rank(a.rank, a.signo);
@@ -142,6 +157,14 @@ FaultRecord Nemesis::apply(const ResolvedFault& f, int64_t at_ns) {
     case Action::Kind::kMakeUnwritable:
       fr.what = "make " + a.path + " unwritable";
       fr.outcome = make_unwritable(a.path);
+      break;
+    case Action::Kind::kRestart:
+      fr.what = "restart " + a.service + " member " + a.member;
+      fr.outcome = agents_.service ? agents_.service(a) : "no services";
+      break;
+    case Action::Kind::kHttp:
+      fr.what = a.method + " " + a.url;
+      fr.outcome = send_http(a);
       break;
     case Action::Kind::kSend:
       fr.what = "send " + std::to_string(a.bytes.size()) + " byte(s) x" + std::to_string(a.repeat) +

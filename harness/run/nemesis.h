@@ -23,14 +23,19 @@ namespace launchcheck {
 std::string make_unwritable(const std::string& path);
 // Connects to host:port and sends `bytes`, `repeat` times.
 std::string send_bytes(const std::string& address, const std::string& bytes, int repeat);
+// One HTTP request (the `http` action): "" when the answer's status is the
+// expected one (any 2xx when expect_status is 0).
+std::string send_http(const Action& a);
 
 class Nemesis {
  public:
   // The agents are the executor's: it says which pid runs a node's agent
   // (0 when none) and starts a held node ("" when it did, else why not).
+  // So are the services: it signals or restarts a member ("" or why not).
   struct Agents {
     std::function<int(const std::string& node)> running_pid;
     std::function<std::string(const std::string& node)> start;
+    std::function<std::string(const Action& a)> service;
   };
 
   explicit Nemesis(Agents agents) : agents_(std::move(agents)) {}

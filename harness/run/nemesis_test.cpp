@@ -129,7 +129,7 @@ int wait_signal(pid_t pid) {
 
 // Signals reach a rank's latest worker, or every running worker, by pidfd.
 TEST(Nemesis, SignalsWorkersByRank) {
-  Nemesis n({[](const std::string&) { return 0; }, [](const std::string&) { return ""; }});
+  Nemesis n({[](const std::string&) { return 0; }, [](const std::string&) { return ""; }, {}});
   pid_t old0 = sleeper(), new0 = sleeper(), r1 = sleeper();
   n.on_worker_event(start(old0, 0));
   n.on_worker_event(start(new0, 0));  // rank 0 restarted
@@ -162,7 +162,8 @@ TEST(Nemesis, AgentsGoThroughTheExecutor) {
              [&](const std::string& node) {
                started.push_back(node);
                return std::string();
-             }});
+             },
+             {}});
   FaultRecord fr = n.apply(signal_fault(Action::Target::kAgent, -1, SIGTERM), 0);
   EXPECT_EQ(fr.what, "SIGTERM to agent n0");
   EXPECT_EQ(fr.outcome, "");
@@ -176,6 +177,34 @@ TEST(Nemesis, AgentsGoThroughTheExecutor) {
   start_n1.action.node = "n1";
   EXPECT_EQ(n.apply(start_n1, 0).what, "start node n1");
   EXPECT_EQ(started, std::vector<std::string>{"n1"});
+}
+
+// Signals and restarts of a service member go to the executor's services;
+// without any, the fault says so instead of pretending it happened.
+TEST(Nemesis, ServiceMembersGoThroughTheExecutor) {
+  std::vector<std::string> asked;
+  Nemesis n({[](const std::string&) { return 0; }, [](const std::string&) { return ""; },
+             [&](const Action& a) {
+               asked.push_back(a.member + (a.kind == Action::Kind::kRestart ? " restart" : " sig"));
+               return a.member == "leader" ? std::string("no leader") : std::string();
+             }});
+  ResolvedFault kill = signal_fault(Action::Target::kService, -1, SIGKILL);
+  kill.action.service = "etcd";
+  kill.action.member = "1";
+  FaultRecord fr = n.apply(kill, 0);
+  EXPECT_EQ(fr.what, "SIGKILL to etcd member 1");
+  EXPECT_EQ(fr.outcome, "");
+  ResolvedFault restart;
+  restart.action.kind = Action::Kind::kRestart;
+  restart.action.service = "etcd";
+  restart.action.member = "leader";
+  fr = n.apply(restart, 0);
+  EXPECT_EQ(fr.what, "restart etcd member leader");
+  EXPECT_EQ(fr.outcome, "no leader");
+  EXPECT_EQ(asked, (std::vector<std::string>{"1 sig", "leader restart"}));
+
+  Nemesis bare({[](const std::string&) { return 0; }, [](const std::string&) { return ""; }, {}});
+  EXPECT_EQ(bare.apply(kill, 0).outcome, "no services");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Several c10d agents in one process, on one EventLoop, over real loopback
 // sockets: the same code paths as separate refrun processes.
 #include "rendezvous/c10d_rendezvous.h"
+#include "rendezvous/test_agent.h"
 
 #include <gtest/gtest.h>
 
@@ -16,23 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Agent {
-  std::unique_ptr<C10dRendezvous> rdzv;
-  std::optional<RendezvousResult> result;
-  std::string error;
-  int changes = 0;
-  std::string lost;
-  bool barrier_done = false;
-
-  void next_round(int restarts = 0) {
-    result.reset();
-    error.clear();
-    rdzv->next_round(
-        restarts, [this](const RendezvousResult& r) { result = r; },
-        [this](const std::string& e) { error = e; });
-  }
-  bool settled() const { return result.has_value() || !error.empty(); }
-};
+using Agent = testing::TestAgent<C10dRendezvous>;
 
 struct C10dTest : ::testing::Test {
   common::EventLoop loop;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "rendezvous/c10d_rendezvous.h"
+#include "rendezvous/etcd_rendezvous.h"
 #include "rendezvous/static_rendezvous.h"
 
 namespace refrun {
@@ -20,6 +21,7 @@ std::map<std::string, RendezvousFactory>& backends() {
 void register_builtin_backends() {
   register_rendezvous_backend("static", make_static_rendezvous);
   register_rendezvous_backend("c10d", make_c10d_rendezvous);
+  register_rendezvous_backend("etcd", make_etcd_rendezvous);
 }
 
 void ensure_builtins() {

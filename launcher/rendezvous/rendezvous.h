@@ -27,6 +27,7 @@ struct RendezvousParams {
   std::map<std::string, std::string> conf;  // --rdzv-conf, quotes stripped
   std::string local_addr;                   // --local-addr, empty if not given
   int nproc_per_node = 1;
+  std::string role = "default";  // --role: torchrun's agents exchange it (etcd)
   // Static rendezvous only.
   int node_rank = 0;
   std::string master_addr = "127.0.0.1";
@@ -89,6 +90,11 @@ class Rendezvous {
     (void)fail;
     done();
   }
+
+  // The job ends because a signal stopped this agent: leave the rendezvous
+  // open for an agent started in its place (torchrun skips set_closed on a
+  // SignalException). Called before shutdown().
+  virtual void leave_open() {}
 
   // Tears the rendezvous down. Called exactly once when the job ends, on
   // every path; the endpoint must be free for reuse when it returns.
