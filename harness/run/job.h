@@ -20,11 +20,14 @@ struct RunOptions {
   std::string trace_dir;        // "" = no trace
   std::string self;             // launchcheck's path, for the reproduce line
   double orphan_grace_s = 0.5;  // how long survivors may take to exit
+  double timeout_scale = 1;     // --timeout-scale: multiplies every scenario's timeout_s
 };
 
 ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOptions& opt);
 
-// Why the profile cannot run the scenario ("" when it can).
+// Why the profile cannot run the scenario ("" when it can): a capability it
+// lacks. A launcher that is not installed is not a reason: the suite refuses
+// such a profile before anything runs (commands.cpp).
 std::string skip_reason(const Scenario& s, const Profile& p);
 
 }  // namespace launchcheck

@@ -1,0 +1,45 @@
+// An expected failure names its checks: the others are still judged.
+#include "verdict.h"
+
+#include <gtest/gtest.h>
+
+namespace launchcheck {
+namespace {
+
+const Xfail kRunId{"env/*", {"env TORCHELASTIC_RESTART_COUNT"}, "old launcher"};
+
+TEST(Verdict, NoExpectation) {
+  EXPECT_EQ(decide_verdict({}, nullptr).status, Status::kPass);
+  EXPECT_EQ(decide_verdict({{"exit n0", "0", "1"}}, nullptr).status, Status::kFail);
+}
+
+TEST(Verdict, ExactlyTheNamedChecksFailIsXfail) {
+  Verdict v = decide_verdict({{"env TORCHELASTIC_RESTART_COUNT", "0", "unset"}}, &kRunId);
+  EXPECT_EQ(v.status, Status::kXfail);
+  EXPECT_EQ(v.reason, "old launcher [\"env TORCHELASTIC_RESTART_COUNT\"]");
+}
+
+// The issue's case: an xfail written for one check hid a missing
+// TORCHELASTIC_RUN_ID in the same scenario.
+TEST(Verdict, AnotherFailingCheckStillFails) {
+  Verdict v = decide_verdict({{"env TORCHELASTIC_RESTART_COUNT", "0", "unset"},
+                              {"env TORCHELASTIC_RUN_ID", "set", "unset"}},
+                             &kRunId);
+  EXPECT_EQ(v.status, Status::kFail);
+  EXPECT_NE(v.reason.find("other checks failed too: \"env TORCHELASTIC_RUN_ID\""),
+            std::string::npos)
+      << v.reason;
+}
+
+TEST(Verdict, ANamedCheckThatPassesIsStale) {
+  Xfail two{"a/*", {"exit n0", "output *"}, "r"};
+  EXPECT_EQ(decide_verdict({}, &two).status, Status::kXpass);
+  Verdict v = decide_verdict({{"exit n0", "0", "1"}}, &two);
+  EXPECT_EQ(v.status, Status::kXpass);
+  EXPECT_NE(v.reason.find("but \"output *\" passed"), std::string::npos) << v.reason;
+  EXPECT_EQ(decide_verdict({{"exit n0", "0", "1"}, {"output console", "", ""}}, &two).status,
+            Status::kXfail);
+}
+
+}  // namespace
+}  // namespace launchcheck
