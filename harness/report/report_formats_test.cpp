@@ -18,12 +18,6 @@
 namespace launchcheck {
 namespace {
 
-RunInfo info_for(const std::string& profile) {
-  RunInfo info;
-  info.profile = profile;
-  return info;
-}
-
 ScenarioResult result(const std::string& id, Status status, double secs = 1) {
   ScenarioResult r;
   r.id = id;
@@ -49,13 +43,13 @@ TEST(Utf8, AResultWithInvalidBytesDumpsAndKeepsThem) {
   r.failures.push_back({"exit n0", "exit code 0", "last stderr line: \"caf\xe9\""});
   r.reproduce = {"cd /t && env refrun w\xfe"};
   std::string text;
-  ASSERT_NO_THROW(text = json_report({r}, 1, info_for("p")).dump());
+  ASSERT_NO_THROW(text = json_report({r}, 1, run_info_now("p")).dump());
   auto back = ScenarioResult::from_json(Json::parse(text)["results"][0]);
   ASSERT_EQ(back.failures.size(), 1u);
   ASSERT_EQ(back.reproduce.size(), 1u);
   EXPECT_EQ(back.failures[0].actual, "last stderr line: \"caf\\xE9\"");
   EXPECT_EQ(back.reproduce[0], "cd /t && env refrun w\\xFE");
-  EXPECT_NE(junit_report({r}, 1, info_for("p")).find("caf\\xE9"), std::string::npos);
+  EXPECT_NE(junit_report({r}, 1, run_info_now("p")).find("caf\\xE9"), std::string::npos);
 }
 
 // Every status, odd bytes included, validates against the schema CI tools use.
@@ -86,7 +80,7 @@ TEST(Junit, ErrorsHaveABodyAndFailuresAType) {
   e.reproduce = {"launchcheck run x.json"};
   auto f = result("area/f", Status::kFail);
   f.failures.push_back({"exit n0", "0", "1"});
-  std::string x = junit_report({e, f}, 1, info_for("p"));
+  std::string x = junit_report({e, f}, 1, run_info_now("p"));
   EXPECT_NE(x.find("<error message=\"the executor died\" type=\"error\">the executor died\n"),
             std::string::npos)
       << x;

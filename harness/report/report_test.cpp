@@ -8,12 +8,6 @@
 namespace launchcheck {
 namespace {
 
-RunInfo info_for(const std::string& profile) {
-  RunInfo info;
-  info.profile = profile;
-  return info;
-}
-
 ScenarioResult result(Status status) {
   ScenarioResult r;
   r.id = "area/x";
@@ -62,7 +56,7 @@ TEST(Report, JunitCountsAndEscapes) {
   f.failures.push_back({"output", "<a & \"b\">", "\x01"});
   std::vector<ScenarioResult> all = {result(Status::kPass), f, result(Status::kSkip),
                                      result(Status::kXpass), result(Status::kError)};
-  std::string x = junit_report(all, 2.0, info_for("suite"));
+  std::string x = junit_report(all, 2.0, run_info_now("suite"));
   EXPECT_NE(x.find("tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\""), std::string::npos)
       << x;
   EXPECT_NE(x.find("&lt;a &amp; &quot;b&quot;&gt;"), std::string::npos);
@@ -79,7 +73,7 @@ TEST(Report, ResultsRoundTripThroughJson) {
   EXPECT_EQ(back.failures[0].actual, "c");
   EXPECT_TRUE(back.ok());
   EXPECT_FALSE(result(Status::kXpass).ok());
-  auto j = json_report({f, result(Status::kFail)}, 1, info_for("p"));
+  auto j = json_report({f, result(Status::kFail)}, 1, run_info_now("p"));
   EXPECT_EQ(j["ok"], false);
   EXPECT_EQ(j["counts"]["fail"], 1);
   EXPECT_EQ(j["format"], 1);
