@@ -87,8 +87,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
       r.reason = e.what();
     }
     r.repeat_index = repeat_index;
-    // to_json escapes bytes that are not UTF-8; replace is the last resort.
-    std::string text = r.to_json().dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string text = r.to_text();
     size_t off = 0;
     while (off < text.size()) {
       ssize_t n = write(fds[1], text.data() + off, text.size() - off);
