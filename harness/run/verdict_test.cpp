@@ -41,5 +41,11 @@ TEST(Verdict, ANamedCheckThatPassesIsStale) {
             Status::kXfail);
 }
 
+// Names are compared as written first: "[0-3]" in a check's name is text.
+TEST(Verdict, ACheckNameWithGlobCharactersMatchesItself) {
+  Xfail files{"basic/*", {"files {tmp}/[0-3]"}, "r"};
+  EXPECT_EQ(decide_verdict({{"files {tmp}/[0-3]", "4", "0"}}, &files).status, Status::kXfail);
+}
+
 }  // namespace
 }  // namespace launchcheck
