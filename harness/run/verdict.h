@@ -1,7 +1,7 @@
 // A scenario's status from its failing checks and the profile's expectations
-// file. An expected failure names its checks: it is XFAIL only when the
-// failing checks are exactly covered by them; any other failing check is a
-// FAIL, and a named check that passed makes the entry stale (XPASS).
+// file. An expected failure names its checks: it is XFAIL when every failing
+// check is one of them; any other failing check is a FAIL, and a scenario
+// that passes outright is an XPASS (the entry is stale).
 #pragma once
 
 #include <string>
