@@ -10,7 +10,8 @@
 #   LAUNCHCHECK_JSON       JSON report (default: launchcheck-report.json)
 #   LAUNCHCHECK_ARTIFACTS  keep every run's directory here (default: only failures, under $TMPDIR)
 #   LAUNCHCHECK_JOBS       scenarios at once (default: nproc)
-#   LAUNCHCHECK_ARGS       extra arguments for `launchcheck run` (e.g. --filter 'signals/*')
+#   LAUNCHCHECK_ARGS       extra arguments for `launchcheck run` (e.g. --filter 'signals/*';
+#                          --allow-all-skipped to accept a run in which nothing ran)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -lt 1 ]; then
@@ -42,8 +43,16 @@ set +e
 "$build/bin/launchcheck" "${args[@]}" "${paths[@]}"
 rc=$?
 set -e
+# 77: every scenario was skipped, so nothing was tested. That is a failure
+# unless asked for (LAUNCHCHECK_ARGS=--allow-all-skipped): a CI job that
+# tests nothing must not be green.
 if [ $rc -eq 77 ]; then
-  echo "run-suite: every scenario was skipped (missing launcher or capabilities)" >&2
-  exit 0
+  case " ${LAUNCHCHECK_ARGS:-} " in
+    *" --allow-all-skipped "*)
+      echo "run-suite: every scenario was skipped (accepted: --allow-all-skipped)" >&2
+      exit 0 ;;
+  esac
+  echo "run-suite: every scenario was skipped: nothing was tested (LAUNCHCHECK_ARGS=--allow-all-skipped accepts that)" >&2
+  exit 1
 fi
 exit $rc

@@ -13,7 +13,8 @@ set -euo pipefail
 # etcd, the scenarios in scenarios/etcd/, the bench's rendezvous-etcd-N).
 packages=(cmake ninja-build g++ libgtest-dev libgmock-dev nlohmann-json3-dev
           libcli11-dev libboost1.81-dev python3 python3-jsonschema procps ccache
-          pkg-config libre2-dev clang libfuzzer-14-dev etcd-server)
+          pkg-config libre2-dev clang libfuzzer-14-dev etcd-server
+          libxml2-utils)  # xmllint: the JUnit report is checked against junit-10.xsd
 # Debian's torchrun (python3-torch) is what the suite is compared against;
 # skip it with LAUNCHCHECK_NO_TORCH=1 for a refrun-only machine.
 if [ "${LAUNCHCHECK_NO_TORCH:-0}" != 1 ]; then

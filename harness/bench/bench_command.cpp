@@ -15,8 +15,8 @@
 
 #include "bench_report.h"
 #include "bench_run.h"
+#include "common/interrupt.h"
 #include "common/subreaper.h"
-#include "interrupt.h"
 #include "profile.h"
 
 namespace fs = std::filesystem;
@@ -133,7 +133,7 @@ BenchCaseResult run_case(const BenchCase& c, const std::vector<Profile>& profile
   }
   int runs = c.max_runs > 0 ? std::min(opt.runs, c.max_runs) : opt.runs;
   int warmup = c.max_warmup >= 0 ? std::min(opt.warmup, c.max_warmup) : opt.warmup;
-  for (int round = 0; round < warmup + runs && !interrupt_signal(); ++round) {
+  for (int round = 0; round < warmup + runs && !common::interrupt_signal(); ++round) {
     for (size_t i = 0; i < profiles.size(); ++i) {
       BenchResult& r = cr.results[i];
       if (r.status != "ok") continue;
@@ -174,7 +174,7 @@ int cmd_bench(const BenchOptions& opt) {
   // Workers orphaned by a launcher come to us, so every run can reap them.
   common::become_subreaper();
   // Ctrl-C stops the run in progress, which cleans up after itself.
-  install_interrupt_handlers();
+  common::install_interrupt_handlers();
   const char* t = getenv("TMPDIR");
   std::string templ = std::string(t && *t ? t : "/tmp") + "/launchcheck-bench-XXXXXX";
   if (!mkdtemp(templ.data())) {
@@ -193,9 +193,10 @@ int cmd_bench(const BenchOptions& opt) {
     for (auto& r : cr.results)
       std::cout << c.name << " [" << r.profile << "]: " << brief(c, r) << "\n" << std::flush;
     results.push_back(cr);
-    if (interrupt_signal()) {
-      std::cerr << "launchcheck: bench interrupted by signal " << interrupt_signal() << "\n";
-      return 128 + interrupt_signal();
+    if (common::interrupt_signal()) {
+      std::cerr << "launchcheck: bench interrupted by signal " << common::interrupt_signal()
+                << "\n";
+      return 128 + common::interrupt_signal();
     }
   }
   std::error_code ec;

@@ -18,13 +18,13 @@
 #include "common/environment.h"
 #include "common/event_loop.h"
 #include "common/free_port.h"
+#include "common/interrupt.h"
 #include "common/process_guard.h"
 #include "common/random.h"
 #include "common/spawn.h"
 #include "common/subreaper.h"
 #include "etcd_cluster.h"
 #include "event_log_follower.h"
-#include "interrupt.h"
 
 namespace fs = std::filesystem;
 
@@ -204,9 +204,9 @@ void Run::watch() {
   for (size_t i = 0; i < o_.agents.size(); ++i)
     loop_.watch_fd(agents_[i].pidfd(), [this, i](uint32_t) { on_agent_exit(i); });
   if (tee_fd_ >= 0) loop_.watch_fd(tee_fd_, [this](uint32_t) { on_tee(); });
-  if (interrupt_fd() >= 0)
-    loop_.watch_fd(interrupt_fd(), [this](uint32_t) {
-      stop_with("interrupted by signal " + std::to_string(interrupt_signal()));
+  if (common::interrupt_fd() >= 0)
+    loop_.watch_fd(common::interrupt_fd(), [this](uint32_t) {
+      stop_with("interrupted by signal " + std::to_string(common::interrupt_signal()));
     });
   loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(env_.timeout_s * 1e6)), [this] {
     stop_with("timed out after " + std::to_string(static_cast<int>(env_.timeout_s)) + " s");
@@ -287,8 +287,8 @@ void Run::stop_with(const std::string& error) {
 }
 
 void Run::maybe_done() {
-  bool agents_done = std::all_of(o_.agents.begin(), o_.agents.end(),
-                                 [](const BenchAgent& a) { return a.exited; });
+  bool agents_done =
+      std::all_of(o_.agents.begin(), o_.agents.end(), [](const BenchAgent& a) { return a.exited; });
   bool workers_done = true;
   if (c_.kind == BenchKind::kSigterm)
     for (auto& [pid, gone] : worker_gone_) workers_done = workers_done && gone;

@@ -16,7 +16,6 @@
 #include "e2e_util.h"
 #include "json_reader.h"
 
-extern char** environ;
 namespace fs = std::filesystem;
 
 namespace launchcheck {
@@ -24,28 +23,8 @@ namespace {
 
 const std::string kFake = std::string(TESTDATA_DIR) + "/fake/";
 
-struct RunOutput {
-  int code = -1;
-  std::string out;
-  Json report;
-};
-
-// Runs launchcheck and waits for it; stdout+stderr collected.
 RunOutput launchcheck(const std::vector<std::string>& args, const std::string& dir) {
-  std::string json = dir + "/report.json";
-  std::string cmd = std::string(LAUNCHCHECK_BIN) + " run --json " + json;
-  for (auto& a : args) cmd += " '" + a + "'";
-  cmd += " 2>&1";
-  RunOutput r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(json);
-  if (in) r.report = Json::parse(in, nullptr, false);
-  return r;
+  return launchcheck_run(args, dir);
 }
 
 class Supervision : public ::testing::Test {
@@ -91,12 +70,36 @@ TEST_F(Supervision, MissingCapabilityIsSkippedWith77) {
   EXPECT_NE(r.out.find("lacks capability \"gpu\""), std::string::npos) << r.out;
 }
 
-TEST_F(Supervision, MissingLauncherIsSkipped) {
+// A missing launcher once skipped every scenario: a run that tested nothing
+// looked green. It is bad input now, named.
+TEST_F(Supervision, MissingLauncherIsExit2NamingIt) {
   std::ofstream(dir_ + "/p.json")
       << R"({"name": "ghost", "command": ["/nonexistent/launcher"], "capabilities": ["fake"]})";
   RunOutput r = launchcheck({"--profile", dir_ + "/p.json", kFake + "orphan.json"}, dir_);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("p.json: /command/0: launcher command \"/nonexistent/launcher\" not found"),
+            std::string::npos)
+      << r.out;
+  std::ofstream(dir_ + "/q.json")
+      << R"({"name": "ghost", "command": ["no-such-launcher-xyz"], "capabilities": ["fake"]})";
+  r = launchcheck({"--profile", dir_ + "/q.json", kFake + "orphan.json"}, dir_);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("\"no-such-launcher-xyz\" not found (no such executable on PATH)"),
+            std::string::npos)
+      << r.out;
+}
+
+// Exit 77 for ctest's one-scenario tests only; several all skipped fail.
+TEST_F(Supervision, AllSkippedFailsASuiteUnlessAllowed) {
+  RunOutput r = launchcheck(
+      {"--profile", kFake + "profile.json", "--repeat", "2", kFake + "needs_gpu.json"}, dir_);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("every one of the 2 selected scenarios was skipped"), std::string::npos)
+      << r.out;
+  r = launchcheck({"--profile", kFake + "profile.json", "--repeat", "2", "--allow-all-skipped",
+                   kFake + "needs_gpu.json"},
+                  dir_);
   EXPECT_EQ(r.code, 77) << r.out;
-  EXPECT_NE(r.out.find("is not installed"), std::string::npos) << r.out;
 }
 
 TEST_F(Supervision, BadProfileIsOneLineAndExit2) {
@@ -110,29 +113,11 @@ TEST_F(Supervision, BadProfileIsOneLineAndExit2) {
 // the guard kills the workers, even though they sit in sessions of their own.
 TEST_F(Supervision, NothingOutlivesASigkilledRunner) {
   std::string art = dir_ + "/art";
-  std::vector<std::string> args = {
-      LAUNCHCHECK_BIN,        "run", "--profile", kFake + "profile.json", "--keep-artifacts", art,
-      kFake + "detached.json"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  pid_t runner;
-  ASSERT_EQ(posix_spawn(&runner, argv[0], &fa, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&fa);
-
-  std::vector<WorkerEvent> starts;
-  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (starts.size() < 2 && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    starts.clear();
-    if (!fs::exists(art)) continue;
-    for (auto& d : fs::directory_iterator(art))
-      for (auto& e : events_in(d.path().string() + "/events.jsonl"))
-        if (e.ev == "start") starts.push_back(e);
-  }
+  pid_t runner = spawn_to_file({LAUNCHCHECK_BIN, "run", "--profile", kFake + "profile.json",
+                                "--keep-artifacts", art, kFake + "detached.json"},
+                               "/dev/null");
+  ASSERT_GT(runner, 0);
+  std::vector<WorkerEvent> starts = wait_for_starts(art, 2);
   kill(runner, SIGKILL);
   waitpid(runner, nullptr, 0);
   ASSERT_EQ(starts.size(), 2u) << "the workers never started";
@@ -142,6 +127,51 @@ TEST_F(Supervision, NothingOutlivesASigkilledRunner) {
         << "worker " << e.pid << " survived the runner";
     if (alive(e.pid)) kill(e.pid, SIGKILL);
   }
+}
+
+// Ctrl-C: the runner stops what runs (workers in sessions of their own
+// included), prints the summary, writes the reports of what finished, exits
+// 130, and leaves no partial run directory in its temporary folder.
+TEST_F(Supervision, CtrlCStopsCleanlyAndStillReports) {
+  std::string out = dir_ + "/out", tmp = dir_ + "/tmp";
+  fs::create_directories(tmp);
+  setenv("TMPDIR", tmp.c_str(), 1);
+  // One scenario that finishes (a skip) before the one that hangs, -j1.
+  pid_t runner =
+      spawn_to_file({LAUNCHCHECK_BIN, "run", "--profile", kFake + "profile.json", "--json",
+                     dir_ + "/r.json", "--junit", dir_ + "/r.xml", kFake + "needs_gpu.json",
+                     kFake + "detached.json", kFake + "orphan.json"},
+                    out);
+  unsetenv("TMPDIR");
+  ASSERT_GT(runner, 0);
+  // The run's directory is under TMPDIR (no --keep-artifacts): find its events.
+  std::string root;
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (root.empty() && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (auto& d : fs::directory_iterator(tmp)) root = d.path().string();
+  }
+  std::vector<WorkerEvent> starts = wait_for_starts(root, 2);
+  kill(runner, SIGINT);
+  int status = 0;
+  waitpid(runner, &status, 0);
+  ASSERT_EQ(starts.size(), 2u) << "the workers never started";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status;
+  for (auto& e : starts) {
+    EXPECT_TRUE(gone_within(e.pid, std::chrono::seconds(10))) << "worker " << e.pid << " survived";
+    if (alive(e.pid)) kill(e.pid, SIGKILL);
+  }
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("0 passed, 0 failed, 1 skipped"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 not run; interrupted by signal 2"), std::string::npos) << text;
+  Json report = parse_json_file(dir_ + "/r.json");
+  EXPECT_EQ(report["format"], 1);
+  EXPECT_EQ(report["ok"], false);
+  EXPECT_EQ(report["results"].size(), 1u);
+  EXPECT_EQ(report["run"]["interrupted_by_signal"], 2);
+  EXPECT_TRUE(fs::exists(dir_ + "/r.xml"));
+  EXPECT_TRUE(fs::is_empty(tmp)) << "a partial run directory was left in " << tmp;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "capabilities.h"
 #include "launch_options.h"
 
 namespace fs = std::filesystem;
@@ -56,6 +57,11 @@ std::vector<Xfail> parse_expectations(const std::string& path) {
         f.pattern = xr.required_string("scenario");
         f.reason = xr.required_string("reason");
         if (f.reason.empty()) field_error(xr.pointer("reason"), "an xfail needs a reason");
+        // Named checks, so one known failure cannot hide another.
+        f.checks = xr.strings("checks").value_or(std::vector<std::string>{});
+        if (f.checks.empty())
+          field_error(xr.pointer("checks"),
+                      "an xfail names the check(s) expected to fail, e.g. [\"exit n0\"]");
         xr.finish();
         out.push_back(f);
       }
@@ -75,10 +81,10 @@ bool Profile::has_capability(const std::string& cap) const {
   return false;
 }
 
-std::optional<std::string> Profile::xfail_reason(const std::string& scenario_id) const {
+const Xfail* Profile::xfail_for(const std::string& scenario_id) const {
   for (auto& x : xfails)
-    if (fnmatch(x.pattern.c_str(), scenario_id.c_str(), 0) == 0) return x.reason;
-  return std::nullopt;
+    if (fnmatch(x.pattern.c_str(), scenario_id.c_str(), 0) == 0) return &x;
+  return nullptr;
 }
 
 Profile parse_profile(const Json& doc, const std::string& file, const std::string& build_dir) {
@@ -108,6 +114,7 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
         p.env[it.key()] = expand(*er.string(it.key()));
     }
     p.capabilities = r.strings("capabilities").value_or(std::vector<std::string>{});
+    check_capabilities(p.capabilities, "/capabilities");
     auto exp = r.string("expectations");
     r.finish();
     if (exp) {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,8 +11,12 @@
 
 namespace launchcheck {
 
+// A known failure: the scenario fails in these checks, for this reason. Any
+// other check that fails still fails the run, and a named check that passes
+// makes the entry stale (XPASS).
 struct Xfail {
-  std::string pattern;  // glob over scenario ids
+  std::string pattern;              // glob over scenario ids
+  std::vector<std::string> checks;  // globs over failing checks' names ("exit n0", "env *")
   std::string reason;
 };
 
@@ -29,8 +32,8 @@ struct Profile {
   std::vector<Xfail> xfails;
 
   bool has_capability(const std::string& cap) const;
-  // The reason when the scenario is a known failure, else nullopt.
-  std::optional<std::string> xfail_reason(const std::string& scenario_id) const;
+  // The entry naming the scenario as a known failure, else nullptr.
+  const Xfail* xfail_for(const std::string& scenario_id) const;
 };
 
 // NAME (looked up as <profiles_dir>/NAME.json) or a path to a file. Errors as

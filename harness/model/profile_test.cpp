@@ -1,6 +1,10 @@
 #include "profile.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace launchcheck {
 namespace {
@@ -68,9 +72,32 @@ TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
 
 TEST(Profile, XfailMatchesGlobs) {
   Profile p = make("dash");
-  p.xfails.push_back({"signals/*", "known"});
-  EXPECT_EQ(p.xfail_reason("signals/sigkill_agent").value_or(""), "known");
-  EXPECT_FALSE(p.xfail_reason("basic/x").has_value());
+  p.xfails.push_back({"signals/*", {"exit n0"}, "known"});
+  ASSERT_NE(p.xfail_for("signals/sigkill_agent"), nullptr);
+  EXPECT_EQ(p.xfail_for("signals/sigkill_agent")->reason, "known");
+  EXPECT_EQ(p.xfail_for("basic/x"), nullptr);
+}
+
+// An xfail names the checks expected to fail, so it cannot hide another.
+TEST(Profile, AnXfailWithoutChecksIsRejected) {
+  char dir[] = "/tmp/lc-profile-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string d = dir;
+  std::ofstream(d + "/e.json") << R"({"xfail": [{"scenario": "a/*", "reason": "r"}]})";
+  std::ofstream(d + "/p.json") << R"({"name": "p", "command": ["x"], "expectations": "e.json"})";
+  std::string err;
+  try {
+    load_profile(d + "/p.json", d, "/b");
+  } catch (const std::exception& e) {
+    err = e.what();
+  }
+  EXPECT_EQ(err, d + "/e.json: /xfail/0/checks: an xfail names the check(s) expected to fail, "
+                     "e.g. [\"exit n0\"]");
+  std::ofstream(d + "/e.json")
+      << R"({"xfail": [{"scenario": "a/*", "checks": ["exit n0"], "reason": "r"}]})";
+  EXPECT_EQ(load_profile(d + "/p.json", d, "/b").xfails[0].checks,
+            std::vector<std::string>{"exit n0"});
+  std::filesystem::remove_all(d);
 }
 
 TEST(Profile, FindsExecutablesOnPath) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "capabilities.h"
 #include "launch_options.h"
 #include "substitution.h"
 
@@ -155,6 +156,7 @@ void parse_header(ObjectReader& r, Scenario& s, const fs::path& p) {
   s.description = r.string("description").value_or("");
   s.tags = r.strings("tags").value_or(std::vector<std::string>{});
   s.requires_caps = r.strings("requires").value_or(std::vector<std::string>{});
+  check_capabilities(s.requires_caps, r.pointer("requires"));
   if (auto t = r.number("timeout_s", 0, kMaxScenarioSeconds)) {
     if (*t <= 0) field_error(r.pointer("timeout_s"), "expected a number > 0");
     s.timeout_s = *t;

@@ -8,11 +8,25 @@ namespace launchcheck {
 
 namespace {
 
-std::string label(Status status) {
+// SGR colours: green pass, red failures, yellow skip, cyan xfail.
+const char* colour(Status status) {
+  switch (status) {
+    case Status::kPass:
+      return "\033[32m";
+    case Status::kSkip:
+      return "\033[33m";
+    case Status::kXfail:
+      return "\033[36m";
+    default:
+      return "\033[1;31m";
+  }
+}
+
+std::string label(Status status, bool colour_it) {
   std::string l = to_string(status);
   std::transform(l.begin(), l.end(), l.begin(), ::toupper);
   l.resize(6, ' ');
-  return l;
+  return colour_it ? colour(status) + l + "\033[0m" : l;
 }
 
 }  // namespace
@@ -27,9 +41,10 @@ std::string display_id(const ScenarioResult& r) {
   return r.id + (r.repeat_index ? " #" + std::to_string(r.repeat_index + 1) : "");
 }
 
-std::string console_line(const ScenarioResult& r) {
-  std::string line = label(r.status) + display_id(r) + "  (" + seconds_text(r.seconds) + ")";
-  if (!r.reason.empty() && r.status != Status::kFail) line += ": " + r.reason;
+std::string console_line(const ScenarioResult& r, bool colour_it) {
+  std::string line =
+      label(r.status, colour_it) + display_id(r) + "  (" + seconds_text(r.seconds) + ")";
+  if (!r.reason.empty()) line += ": " + r.reason;
   return line;
 }
 

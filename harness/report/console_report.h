@@ -9,8 +9,9 @@
 
 namespace launchcheck {
 
-// "PASS  area/name  (1.23 s)" (+ reason for skip/xfail/xpass/error).
-std::string console_line(const ScenarioResult& r);
+// "PASS  area/name  (1.23 s)" (+ the reason when there is one).
+// With colour_it, the label in SGR colours (the caller honours NO_COLOR).
+std::string console_line(const ScenarioResult& r, bool colour_it = false);
 // Indented: each failed check with expected vs actual, reproduce commands,
 // where the artifacts are. "" for results that need no explanation.
 std::string failure_details(const ScenarioResult& r);

@@ -40,7 +40,8 @@ std::vector<ScenarioResult> sample() {
   auto f = result("area/fail", Status::kFail);
   f.failures.push_back(
       {"exit n0", "exit code 0", "exit code 1; its last stderr line: \"<boom> & 'x'\""});
-  f.failures.push_back({"output console", "contains \"a|b\"", "0 occurrence(s) in: \"\x01\x02\n\""});
+  f.failures.push_back(
+      {"output console", "contains \"a|b\"", "0 occurrence(s) in: \"\x01\x02\n\""});
   f.reproduce = {"launchcheck run --profile p.json x.json",
                  "cd /tmp/x && env A=1 refrun --nproc-per-node=2 w"};
   f.artifacts = "/tmp/art";
@@ -73,8 +74,9 @@ TEST(Golden, ReportsAreByteIdentical) {
   std::string out;
   for (auto& r : all) out += console_line(r) + "\n" + failure_details(r);
   out += summary_line(all, 12.345) + "\n";
-  out += json_report(all, 12.345).dump(2) + "\n";
-  out += junit_report(all, 12.345, "launchcheck.p");
+  RunInfo info{"p", "2024-05-01T12:00:00Z", "host", "42", 0, 1};
+  out += json_report(all, 12.345, info).dump(2) + "\n";
+  out += junit_report(all, 12.345, info);
   std::vector<std::string> ids = {"area/pass",   "area/fail", "area/skip", "other/xfail",
                                   "other/xpass", "noarea",    "missing"};
   out += matrix_markdown(ids, {{"p", all}, {"q|r", {all[0], all[2]}}});

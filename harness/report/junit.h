@@ -5,11 +5,13 @@
 #include <vector>
 
 #include "result.h"
+#include "run_info.h"
 
 namespace launchcheck {
 
+// One <testsuite> "launchcheck.<profile>"; the run's facts as properties.
 std::string junit_report(const std::vector<ScenarioResult>& results, double seconds,
-                         const std::string& suite_name);
+                         const RunInfo& info);
 std::string xml_escape(const std::string& s);
 
 }  // namespace launchcheck

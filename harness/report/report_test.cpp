@@ -54,9 +54,9 @@ TEST(Report, FailureDetailsShowExpectedActualReproduceArtifacts) {
 TEST(Report, JunitCountsAndEscapes) {
   auto f = result(Status::kFail);
   f.failures.push_back({"output", "<a & \"b\">", "\x01"});
-  std::vector<ScenarioResult> all = {result(Status::kPass), f, result(Status::kSkip), result(Status::kXpass),
-                                     result(Status::kError)};
-  std::string x = junit_report(all, 2.0, "suite");
+  std::vector<ScenarioResult> all = {result(Status::kPass), f, result(Status::kSkip),
+                                     result(Status::kXpass), result(Status::kError)};
+  std::string x = junit_report(all, 2.0, run_info_now("suite"));
   EXPECT_NE(x.find("tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\""), std::string::npos)
       << x;
   EXPECT_NE(x.find("&lt;a &amp; &quot;b&quot;&gt;"), std::string::npos);
@@ -73,9 +73,10 @@ TEST(Report, ResultsRoundTripThroughJson) {
   EXPECT_EQ(back.failures[0].actual, "c");
   EXPECT_TRUE(back.ok());
   EXPECT_FALSE(result(Status::kXpass).ok());
-  auto j = json_report({f, result(Status::kFail)}, 1);
+  auto j = json_report({f, result(Status::kFail)}, 1, run_info_now("p"));
   EXPECT_EQ(j["ok"], false);
   EXPECT_EQ(j["counts"]["fail"], 1);
+  EXPECT_EQ(j["format"], 1);
 }
 
 TEST(Report, ResultTextSurvivesBytesThatAreNotUtf8) {
@@ -83,7 +84,7 @@ TEST(Report, ResultTextSurvivesBytesThatAreNotUtf8) {
   f.failures.push_back({"output console", "bad \xff\xfe bytes", "bad ?? bytes"});
   auto back = ScenarioResult::from_json(Json::parse(f.to_text()));
   EXPECT_EQ(back.status, Status::kFail);
-  EXPECT_EQ(back.failures[0].expected, "bad \uFFFD\uFFFD bytes");
+  EXPECT_EQ(back.failures[0].expected, "bad \\xFF\\xFE bytes");  // escaped, not lost
   EXPECT_EQ(back.failures[0].actual, "bad ?? bytes");
 }
 

@@ -1,21 +1,29 @@
 #include "result.h"
 
+#include "utf8.h"
+
 namespace launchcheck {
 
+// Every string through escape_invalid_utf8: a launcher's bytes end up in
+// failures, and nlohmann::json refuses to dump invalid UTF-8.
 Json ScenarioResult::to_json() const {
+  auto text = [](const std::string& s) { return escape_invalid_utf8(s); };
   Json f = Json::array();
   for (auto& c : failures)
-    f.push_back({{"check", c.check}, {"expected", c.expected}, {"actual", c.actual}});
-  return {{"id", id},
-          {"file", file},
-          {"profile", profile},
+    f.push_back(
+        {{"check", text(c.check)}, {"expected", text(c.expected)}, {"actual", text(c.actual)}});
+  Json rep = Json::array();
+  for (auto& line : reproduce) rep.push_back(text(line));
+  return {{"id", text(id)},
+          {"file", text(file)},
+          {"profile", text(profile)},
           {"status", to_string(status)},
-          {"reason", reason},
+          {"reason", text(reason)},
           {"seconds", seconds},
           {"launcher_seconds", launcher_seconds},
           {"failures", f},
-          {"reproduce", reproduce},
-          {"artifacts", artifacts},
+          {"reproduce", rep},
+          {"artifacts", text(artifacts)},
           {"repeat", repeat_index}};
 }
 

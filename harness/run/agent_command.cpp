@@ -1,5 +1,6 @@
 #include "agent_command.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -28,6 +29,27 @@ void check_fixtures(const std::vector<std::string>& argv, const std::string& bui
     for (const char* fx : {"/lc_worker", "/lc_worker.py", "/lc_worker.sh"})
       if (a.ends_with(fx) && a.rfind(build_dir, 0) == 0 && !fs::exists(a))
         throw std::runtime_error("missing fixture " + a + " (build the fixtures first)");
+}
+
+// What the changes amount to, as `env` must be told: removals first (`env`
+// takes no -u after an assignment), then the final value of each variable
+// set, in the order first named. A later change to a name wins.
+std::vector<std::string> net_changes(
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> net;
+  for (auto& [k, v] : changes) {
+    auto it = std::find_if(net.begin(), net.end(), [&](auto& e) { return e.first == k; });
+    if (it == net.end())
+      net.emplace_back(k, v);
+    else
+      it->second = v;
+  }
+  std::vector<std::string> out;
+  for (auto& [k, v] : net)
+    if (!v) out.push_back("-" + k);
+  for (auto& [k, v] : net)
+    if (v) out.push_back(k + "=" + *v);
+  return out;
 }
 
 // A node's open_fds: /bin/sh opens them (not close-on-exec) and execs the
@@ -65,15 +87,13 @@ AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p,
   changes.emplace_back("LAUNCHCHECK_NODE", n.name);
   std::map<std::string, std::string> env = ctx.base_env;
   for (auto& [k, v] : changes) {
-    if (v) {
+    if (v)
       env[k] = *v;
-      c.env_changes.push_back(k + "=" + *v);
-    } else {
+    else
       env.erase(k);
-      c.env_changes.push_back("-" + k);
-    }
   }
   for (auto& [k, v] : env) c.envp.push_back(k + "=" + v);
+  c.env_changes = net_changes(changes);
   return c;
 }
 

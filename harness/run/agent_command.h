@@ -16,8 +16,10 @@ namespace launchcheck {
 struct AgentCommand {
   std::string exe;  // argv[0] found on PATH; "" when there is none
   std::vector<std::string> argv;
-  std::vector<std::string> envp;         // the whole environment, "K=V"
-  std::vector<std::string> env_changes;  // "K=V" or "-K" on top of ours, for reproduce lines
+  std::vector<std::string> envp;  // the whole environment, "K=V"
+  // On top of ours, for reproduce lines: every "-K" first, then "K=V"; one
+  // entry per variable, its final state.
+  std::vector<std::string> env_changes;
 };
 
 // What every agent of a run shares.
@@ -30,7 +32,7 @@ struct AgentContext {
 // Throws std::runtime_error when a fixture of the build is missing.
 AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p, const AgentContext& ctx);
 
-// "cd DIR && env K=V -u K ... ARGV": the agent's start as a shell line.
+// "cd DIR && env -u K ... K=V ... ARGV": the agent's start as a shell line.
 std::string reproduce_line(const std::string& cwd, const AgentCommand& c);
 std::string shell_quote(const std::string& s);
 

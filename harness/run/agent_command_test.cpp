@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace launchcheck {
 namespace {
@@ -37,15 +38,33 @@ TEST(AgentCommand, RendersOptionsInTheProfilesSpellingThenTheWorker) {
 TEST(AgentCommand, EnvironmentIsOursPlusProfileNodeAndEventLog) {
   AgentContext ctx{{{"HOME", "/root"}, {"PATH", "/bin"}}, "/run/events.jsonl", "/b"};
   AgentCommand c = render_agent_command(node(), profile("dash"), ctx);
-  EXPECT_EQ(c.env_changes, (std::vector<std::string>{"PROFILE_VAR=1", "A=x y", "-HOME",
+  EXPECT_EQ(c.env_changes, (std::vector<std::string>{"-HOME", "PROFILE_VAR=1", "A=x y",
                                                      "LAUNCHCHECK_EVENTS=/run/events.jsonl",
                                                      "LAUNCHCHECK_NODE=n0"}));
-  EXPECT_EQ(c.envp, (std::vector<std::string>{"A=x y", "LAUNCHCHECK_EVENTS=/run/events.jsonl",
-                                              "LAUNCHCHECK_NODE=n0", "PATH=/bin",
-                                              "PROFILE_VAR=1"}));
+  EXPECT_EQ(c.envp,
+            (std::vector<std::string>{"A=x y", "LAUNCHCHECK_EVENTS=/run/events.jsonl",
+                                      "LAUNCHCHECK_NODE=n0", "PATH=/bin", "PROFILE_VAR=1"}));
   EXPECT_EQ(reproduce_line("/run/tmp", c),
-            "cd /run/tmp && env PROFILE_VAR=1 'A=x y' -u HOME LAUNCHCHECK_EVENTS=/run/events.jsonl "
+            "cd /run/tmp && env -u HOME PROFILE_VAR=1 'A=x y' LAUNCHCHECK_EVENTS=/run/events.jsonl "
             "LAUNCHCHECK_NODE=n0 /bin/sh -x --no-python --nproc-per-node=2 /w/worker step:1");
+}
+
+// The line is run: a variable the profile sets and the node removes is
+// gone, one the node removes and sets again has the node's value (`env`
+// refuses -u after an assignment: "env: '-u': No such file or directory").
+TEST(AgentCommand, TheReproduceLineRunsWithTheRunsEnvironment) {
+  Profile p = profile("dash");
+  p.command = {"/bin/sh", "-c", "echo \"${PROFILE_VAR-unset} ${A-unset} ${KEEP-unset}\"", "sh"};
+  ResolvedNode n = node();
+  n.raw_args = std::vector<std::string>{};
+  n.env = {{"PROFILE_VAR", std::nullopt}, {"A", std::nullopt}, {"A", "again"}};
+  AgentCommand c = render_agent_command(n, p, {{{"KEEP", "k"}}, "/e", "/b"});
+  std::string line = reproduce_line("/", c);
+  FILE* f = popen(("export KEEP=k PROFILE_VAR=outer; " + line + " 2>&1").c_str(), "r");
+  char buf[256] = {};
+  size_t got = fread(buf, 1, sizeof buf - 1, f);
+  EXPECT_EQ(pclose(f), 0) << line;
+  EXPECT_EQ(std::string(buf, got), "unset again k\n") << line;
 }
 
 TEST(AgentCommand, OpenFdsAreOpenedByAShellThatExecsTheLauncher) {

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
+#include "command_support.h"
 #include "console_report.h"
-#include "json_report.h"
-#include "junit.h"
 #include "matrix.h"
 #include "suite.h"
 
@@ -19,8 +19,19 @@ namespace launchcheck {
 
 namespace {
 
-// Loads scenarios; prints one line per bad file. false when any was bad.
-bool load(const ScenarioSelection& sel, std::vector<Scenario>* out) {
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+bool load_selection(const ScenarioSelection& sel, std::vector<Scenario>* out) {
   std::vector<std::string> errors;
   try {
     *out = load_scenarios(find_scenario_files(sel.paths), &errors);
@@ -30,15 +41,9 @@ bool load(const ScenarioSelection& sel, std::vector<Scenario>* out) {
   for (auto& e : errors) std::cerr << "launchcheck: " << e << "\n";
   std::vector<Scenario> kept;
   for (auto& s : *out)
-    if (matches_filter(s, sel.filter)) kept.push_back(s);
+    if (is_selected(s, sel)) kept.push_back(s);
   *out = kept;
   return errors.empty();
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
 }
 
 bool write_text(const std::string& path, const std::string& text) {
@@ -51,8 +56,6 @@ bool write_text(const std::string& path, const std::string& text) {
   return true;
 }
 
-// Where run directories go: under --keep-artifacts DIR (all kept), or a
-// fresh $TMPDIR/launchcheck-XXXXXX that keeps only failures.
 bool make_run_options(const std::string& build_dir, const std::string& keep,
                       const std::string& trace, RunOptions* opt, std::string* tmp_root) {
   opt->build_dir = build_dir;
@@ -73,9 +76,28 @@ bool make_run_options(const std::string& build_dir, const std::string& keep,
   return true;
 }
 
+void clean_tmp_root(const std::string& tmp_root, const std::vector<ScenarioResult>& results) {
+  if (tmp_root.empty()) return;
+  std::set<std::string> kept;
+  for (auto& r : results)
+    if (!r.artifacts.empty()) kept.insert(fs::path(r.artifacts).lexically_normal().string());
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(tmp_root, ec))
+    if (!kept.count(e.path().lexically_normal().string())) fs::remove_all(e.path(), ec);
+  fs::remove(tmp_root, ec);  // only succeeds when no failure kept anything
+}
+
+// A profile whose launcher is missing is bad input, not a reason to skip
+// everything (a run that skips all is too easily read as green).
 bool load_profile_or_say(const std::string& name, const Locations& where, Profile* out) {
   try {
     *out = load_profile(name, where.profiles_dir, where.build_dir);
+    if (find_executable(out->command[0]).empty()) {
+      std::cerr << "launchcheck: " << out->file << ": /command/0: launcher command \""
+                << out->command[0] << "\" not found (no such executable"
+                << (out->command[0].find('/') == std::string::npos ? " on PATH" : "") << ")\n";
+      return false;
+    }
     return true;
   } catch (const std::exception& e) {
     std::cerr << "launchcheck: " << e.what() << "\n";
@@ -83,55 +105,10 @@ bool load_profile_or_say(const std::string& name, const Locations& where, Profil
   }
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
-
 std::string self_path() {
   std::error_code ec;
   auto p = fs::read_symlink("/proc/self/exe", ec);
   return ec ? std::string("launchcheck") : p.string();
-}
-
-int cmd_run(const ScenarioSelection& sel, const RunArgs& args, const Locations& where) {
-  Profile profile;
-  if (!load_profile_or_say(args.profile, where, &profile)) return kExitBadInput;
-  std::vector<Scenario> scenarios;
-  if (!load(sel, &scenarios)) return kExitBadInput;
-  if (scenarios.empty()) {
-    std::cerr << "launchcheck: no scenario matches"
-              << (sel.filter.empty() ? "" : " --filter " + sel.filter) << "\n";
-    return kExitBadInput;
-  }
-  RunOptions opt;
-  std::string tmp_root;
-  if (!make_run_options(where.build_dir, args.keep_artifacts, args.trace, &opt, &tmp_root))
-    return kExitBadInput;
-  opt.profiles_dir = where.profiles_dir;
-  auto t0 = std::chrono::steady_clock::now();
-  auto results =
-      run_suite(scenarios, profile, opt, args.jobs, args.repeat, [](const ScenarioResult& r) {
-        std::cout << console_line(r) << "\n" << failure_details(r) << std::flush;
-      });
-  double secs = seconds_since(t0);
-  std::cout << summary_line(results, secs) << " (profile " << profile.name << ")\n";
-  if (!tmp_root.empty()) {
-    std::error_code ec;
-    fs::remove(tmp_root, ec);  // only succeeds when no failure kept anything
-  }
-  bool ok = true;
-  if (!args.junit.empty())
-    ok = write_text(args.junit, junit_report(results, secs, "launchcheck." + profile.name)) && ok;
-  if (!args.json.empty()) ok = write_text(args.json, json_report(results, secs).dump(2) + "\n") && ok;
-  bool all_skipped = true;
-  for (auto& r : results) {
-    ok = ok && r.ok();
-    all_skipped = all_skipped && r.status == Status::kSkip;
-  }
-  if (!ok) return kExitFailed;
-  return all_skipped ? kExitAllSkipped : 0;
 }
 
 int cmd_matrix(const ScenarioSelection& sel, const MatrixArgs& args, const Locations& where) {
@@ -139,7 +116,7 @@ int cmd_matrix(const ScenarioSelection& sel, const MatrixArgs& args, const Locat
   for (size_t i = 0; i < args.profiles.size(); ++i)
     if (!load_profile_or_say(args.profiles[i], where, &profiles[i])) return kExitBadInput;
   std::vector<Scenario> scenarios;
-  if (!load(sel, &scenarios)) return kExitBadInput;
+  if (!load_selection(sel, &scenarios)) return kExitBadInput;
   if (scenarios.empty()) {
     std::cerr << "launchcheck: no scenario matches\n";
     return kExitBadInput;
@@ -150,32 +127,46 @@ int cmd_matrix(const ScenarioSelection& sel, const MatrixArgs& args, const Locat
     return kExitBadInput;
   opt.profiles_dir = where.profiles_dir;
   std::vector<std::pair<std::string, std::vector<ScenarioResult>>> columns;
+  std::vector<std::string> missed;  // profiles that missed their expectations
+  int signal = 0;
   for (auto& p : profiles) {
     auto t0 = std::chrono::steady_clock::now();
+    SuiteHooks hooks;
     // Progress goes to stderr so stdout is nothing but the Markdown.
-    auto results = run_suite(scenarios, p, opt, args.jobs, 1, [&](const ScenarioResult& r) {
+    hooks.on_result = [&](const ScenarioResult& r) {
       std::cerr << console_line(r) << " [" << p.name << "]\n";
-    });
-    std::cerr << summary_line(results, seconds_since(t0)) << " (profile " << p.name << ")\n";
-    columns.emplace_back(p.name, results);
+    };
+    auto outcome = run_suite(scenarios, p, opt, {args.jobs, 1, false}, hooks);
+    std::cerr << summary_line(outcome.results, seconds_since(t0)) << " (profile " << p.name
+              << ")\n";
+    for (auto& r : outcome.results)
+      if (!r.ok()) {
+        missed.push_back(p.name);
+        break;
+      }
+    columns.emplace_back(p.name, outcome.results);
+    if ((signal = outcome.signal)) break;
   }
-  if (!tmp_root.empty()) {
-    std::error_code ec;
-    fs::remove(tmp_root, ec);
-  }
+  std::vector<ScenarioResult> all;
+  for (auto& [name, results] : columns) all.insert(all.end(), results.begin(), results.end());
+  clean_tmp_root(tmp_root, all);
   std::vector<std::string> ids;
   for (auto& s : scenarios) ids.push_back(s.id);
   std::string md = matrix_markdown(ids, columns);
-  if (args.output.empty()) {
+  bool wrote = true;
+  if (args.output.empty())
     std::cout << md;
-    return 0;
-  }
-  return write_text(args.output, md) ? 0 : kExitFailed;
+  else
+    wrote = write_text(args.output, md);
+  if (signal) return kExitSignalBase + signal;
+  if (!missed.empty())
+    std::cerr << "launchcheck: missed its expectations: " << join(missed, ", ") << "\n";
+  return missed.empty() && wrote ? 0 : kExitFailed;
 }
 
 int cmd_list(const ScenarioSelection& sel) {
   std::vector<Scenario> scenarios;
-  bool ok = load(sel, &scenarios);
+  bool ok = load_selection(sel, &scenarios);
   for (auto& s : scenarios) {
     std::cout << s.id << "  tags: " << (s.tags.empty() ? "-" : join(s.tags, ","))
               << "  requires: " << (s.requires_caps.empty() ? "-" : join(s.requires_caps, ","));
@@ -187,7 +178,7 @@ int cmd_list(const ScenarioSelection& sel) {
 
 int cmd_validate(const ScenarioSelection& sel) {
   std::vector<Scenario> scenarios;
-  bool ok = load(sel, &scenarios);
+  bool ok = load_selection(sel, &scenarios);
   // Nothing to validate is a mistake (a wrong folder), not a success.
   if (ok && scenarios.empty()) {
     std::cerr << "launchcheck: no scenario found in " << join(sel.paths, ", ")

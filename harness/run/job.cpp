@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "agent_command.h"
 #include "common/environment.h"
@@ -15,6 +16,7 @@
 #include "executor.h"
 #include "registry.h"
 #include "trace.h"
+#include "verdict.h"
 
 namespace fs = std::filesystem;
 
@@ -79,7 +81,13 @@ std::string reproduce_self(const Scenario& s, const Profile& p, const RunOptions
   if (!opt.self.empty() &&
       fs::path(opt.self).parent_path().parent_path() != fs::path(opt.build_dir))
     self += " --build-dir " + shell_quote(opt.build_dir);
-  return self + " run --profile " + shell_quote(p.file) + " " +
+  self += " run";
+  if (opt.timeout_scale != 1) {
+    std::ostringstream scale;
+    scale << opt.timeout_scale;
+    self += " --timeout-scale " + scale.str();
+  }
+  return self + " --profile " + shell_quote(p.file) + " " +
          shell_quote(fs::absolute(s.file).lexically_normal().string());
 }
 
@@ -90,15 +98,9 @@ void decide(ScenarioResult& r, const Profile& p, const RunRecord& record) {
     r.reason = record.setup_error;
     return;
   }
-  auto xfail = p.xfail_reason(r.id);
-  if (r.failures.empty()) {
-    r.status = xfail ? Status::kXpass : Status::kPass;
-    if (xfail)
-      r.reason = "expected to fail (" + *xfail + ") but passed: update the expectations file";
-  } else {
-    r.status = xfail ? Status::kXfail : Status::kFail;
-    if (xfail) r.reason = *xfail;
-  }
+  Verdict v = decide_verdict(r.failures, p.xfail_for(r.id));
+  r.status = v.status;
+  r.reason = v.reason;
 }
 
 }  // namespace
@@ -106,8 +108,6 @@ void decide(ScenarioResult& r, const Profile& p, const RunRecord& record) {
 std::string skip_reason(const Scenario& s, const Profile& p, const RunOptions& opt) {
   for (auto& cap : s.requires_caps)
     if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
-  if (find_executable(p.command[0]).empty())
-    return "launcher \"" + p.command[0] + "\" is not installed";
   // A machine capability, not the launcher's.
   if (s.services.etcd_members > 0) {
     std::string why = etcd_missing_reason();
@@ -169,6 +169,7 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
     Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env);
     etcd = etcd_service(s, ph, tmp, run_dir);
     resolved = resolve_scenario(s, ph, read_expect);
+    resolved.timeout_s *= opt.timeout_scale;  // slow machines, sanitizer builds
     std::vector<Profile> profiles = node_profiles(s, p, opt);
     for (size_t i = 0; i < resolved.nodes.size(); ++i)
       commands.push_back(render_agent_command(resolved.nodes[i], profiles[i], ctx));
@@ -197,12 +198,12 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   }
   if (!opt.trace_dir.empty()) {
     fs::create_directories(opt.trace_dir);
-    write_file(opt.trace_dir + "/" + safe_id + ".trace.json", build_trace(s.id, record).dump());
+    write_file(opt.trace_dir + "/" + safe_id + ".trace.json",
+               build_trace(s.id, record).dump(-1, ' ', false, Json::error_handler_t::replace));
   }
   decide(r, p, record);
   r.seconds = elapsed();
-  if (record.end_ns > record.start_ns)
-    r.launcher_seconds = (record.end_ns - record.start_ns) / 1e9;
+  if (record.end_ns > record.start_ns) r.launcher_seconds = (record.end_ns - record.start_ns) / 1e9;
   // Keep what someone must look at; a known failure is already explained.
   if ((r.status == Status::kPass || r.status == Status::kXfail) && !opt.keep_artifacts) {
     std::error_code ec;

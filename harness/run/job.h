@@ -21,6 +21,7 @@ struct RunOptions {
   std::string self;             // launchcheck's path, for the reproduce line
   double orphan_grace_s = 0.5;  // how long survivors may take to exit
   std::string profiles_dir;     // where a node's own "profile" NAME is looked up
+  double timeout_scale = 1;     // --timeout-scale: multiplies every scenario's timeout_s
 };
 
 ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOptions& opt);

@@ -1,8 +1,8 @@
 #include "suite.h"
 
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include <map>
 
 #include "common/fork_tied.h"
+#include "common/interrupt.h"
 #include "registry.h"
 
 namespace fs = std::filesystem;
@@ -54,12 +55,6 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& files,
   return out;
 }
 
-bool matches_filter(const Scenario& s, const std::string& glob) {
-  if (glob.empty()) return true;
-  return fnmatch(glob.c_str(), s.id.c_str(), 0) == 0 ||
-         fnmatch(glob.c_str(), s.name.c_str(), 0) == 0;
-}
-
 namespace {
 
 struct Running {
@@ -79,6 +74,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
   pid_t pid = common::fork_tied();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
   if (pid == 0) {
+    common::restore_default_interrupt_handlers();  // Ctrl-C kills an executor, as before
     close(fds[0]);
     ScenarioResult r;
     try {
@@ -123,44 +119,65 @@ ScenarioResult finish_executor(Running& r, const Profile& p) {
   return res;
 }
 
+// Stops what still runs: the executor's guard sees its socket close and
+// SIGKILLs every process group of the run.
+void kill_executors(std::vector<Running>& running) {
+  for (auto& r : running) kill(r.pid, SIGKILL);
+  for (auto& r : running) {
+    waitpid(r.pid, nullptr, 0);
+    close(r.fd);
+  }
+  running.clear();
+}
+
 }  // namespace
 
-std::vector<ScenarioResult> run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
-                                      const RunOptions& opt, int jobs, int repeat,
-                                      const std::function<void(const ScenarioResult&)>& on_result) {
+SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
+                       const RunOptions& opt, const SuiteOptions& so, const SuiteHooks& hooks) {
   std::deque<std::pair<const Scenario*, int>> queue;
-  for (int r = 0; r < repeat; ++r)
+  for (int r = 0; r < so.repeat; ++r)
     for (auto& s : scenarios) queue.emplace_back(&s, r);
-  std::vector<ScenarioResult> results;
+  common::install_interrupt_handlers();
+  SuiteOutcome out;
   std::vector<Running> running;
-  jobs = std::max(1, jobs);
-  while (!queue.empty() || !running.empty()) {
-    while (!queue.empty() && static_cast<int>(running.size()) < jobs) {
+  bool stop = false;  // --fail-fast: a result failed
+  while ((!queue.empty() && !stop) || !running.empty()) {
+    while (!stop && !queue.empty() && static_cast<int>(running.size()) < std::max(1, so.jobs)) {
       auto [s, r] = queue.front();
       queue.pop_front();
       running.push_back(spawn_executor(*s, p, opt, r));
+      if (hooks.on_start) hooks.on_start(*s, r);
     }
     std::vector<pollfd> fds;
     for (auto& r : running) fds.push_back({r.fd, POLLIN, 0});
-    if (poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("poll: ") + strerror(errno));
+    fds.push_back({common::interrupt_fd(), POLLIN, 0});
+    int n = poll(fds.data(), fds.size(), 1000);
+    if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + strerror(errno));
+    if (common::interrupt_signal()) {
+      out.signal = common::interrupt_signal();
+      out.not_run = queue.size() + running.size();
+      kill_executors(running);
+      return out;
     }
-    for (size_t i = fds.size(); i-- > 0;) {
+    if (n == 0 && hooks.on_tick) hooks.on_tick();
+    if (n <= 0) continue;
+    for (size_t i = running.size(); i-- > 0;) {
       if (!fds[i].revents) continue;
       char buf[65536];
-      ssize_t n = read(running[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        running[i].data.append(buf, static_cast<size_t>(n));
+      ssize_t got = read(running[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        running[i].data.append(buf, static_cast<size_t>(got));
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      results.push_back(finish_executor(running[i], p));
+      if (got < 0 && errno == EINTR) continue;
+      out.results.push_back(finish_executor(running[i], p));
       running.erase(running.begin() + static_cast<long>(i));
-      on_result(results.back());
+      if (hooks.on_result) hooks.on_result(out.results.back());
+      stop = stop || (so.fail_fast && !out.results.back().ok());
     }
   }
-  return results;
+  out.not_run = queue.size();
+  return out;
 }
 
 }  // namespace launchcheck

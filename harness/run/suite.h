@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "job.h"
 #include "profile.h"
 #include "result.h"
-#include "job.h"
+#include "selection.h"
 
 namespace launchcheck {
 
@@ -21,11 +22,29 @@ std::vector<std::string> find_scenario_files(const std::vector<std::string>& pat
 std::vector<Scenario> load_scenarios(const std::vector<std::string>& files,
                                      std::vector<std::string>* errors);
 
-bool matches_filter(const Scenario& s, const std::string& glob);
+struct SuiteOptions {
+  int jobs = 1;
+  int repeat = 1;
+  bool fail_fast = false;  // start nothing new after the first failed result
+};
 
-// Runs scenarios × repeat; calls on_result as each finishes (in finish order).
-std::vector<ScenarioResult> run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
-                                      const RunOptions& opt, int jobs, int repeat,
-                                      const std::function<void(const ScenarioResult&)>& on_result);
+struct SuiteHooks {
+  std::function<void(const Scenario&, int repeat_index)> on_start;
+  std::function<void(const ScenarioResult&)> on_result;  // in finish order
+  std::function<void()> on_tick;                         // about once a second
+};
+
+struct SuiteOutcome {
+  std::vector<ScenarioResult> results;  // what finished
+  int signal = 0;                       // SIGINT/SIGTERM/SIGHUP that stopped it, else 0
+  size_t not_run = 0;                   // never started or stopped unfinished
+};
+
+// Runs scenarios × repeat, up to `jobs` executors at once. On SIGINT,
+// SIGTERM or SIGHUP (common/interrupt.h, installed here) it starts nothing
+// more and SIGKILLs the running executors, whose guards then kill their
+// process trees; what finished before is returned.
+SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
+                       const RunOptions& opt, const SuiteOptions& so, const SuiteHooks& hooks);
 
 }  // namespace launchcheck

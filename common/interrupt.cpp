@@ -1,4 +1,4 @@
-#include "interrupt.h"
+#include "common/interrupt.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <csignal>
 #include <initializer_list>
 
-namespace launchcheck {
+namespace common {
 
 namespace {
 
@@ -28,6 +28,14 @@ void install_interrupt_handlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
+void restore_default_interrupt_handlers() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+  for (int& fd : g_pipe) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+}
+
 int interrupt_signal() {
   return g_signal;
 }
@@ -36,4 +44,4 @@ int interrupt_fd() {
   return g_pipe[0];
 }
 
-}  // namespace launchcheck
+}  // namespace common
