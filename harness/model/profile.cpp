@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "launch_options.h"
 
@@ -67,7 +68,41 @@ std::vector<Xfail> parse_expectations(const std::string& path) {
   }
 }
 
+// "launched" | "descendant" | {"command_matches": REGEX}
+AgentRelation parse_agent(const Json& j, const std::string& pointer) {
+  AgentRelation a;
+  if (j.is_string()) {
+    auto s = j.get<std::string>();
+    const std::string kinds = R"("launched", "descendant" or {"command_matches": REGEX})";
+    if (s == "descendant") return {AgentRelation::kDescendant, ""};
+    if (s != "launched") field_error(pointer, "expected " + kinds + ", not \"" + s + "\"");
+    return a;
+  }
+  ObjectReader r(j, pointer);
+  a.kind = AgentRelation::kCommandMatches;
+  a.pattern = r.required_string("command_matches");
+  r.finish();
+  try {
+    std::regex check(a.pattern);
+  } catch (const std::regex_error& e) {
+    field_error(r.pointer("command_matches"), std::string("bad regex: ") + e.what());
+  }
+  return a;
+}
+
 }  // namespace
+
+std::string AgentRelation::describe() const {
+  switch (kind) {
+    case kLaunched:
+      return "the launched process";
+    case kDescendant:
+      return "a descendant of the launched process";
+    case kCommandMatches:
+      break;
+  }
+  return "a descendant of the launched process whose command line matches /" + pattern + "/";
+}
 
 bool Profile::has_capability(const std::string& cap) const {
   for (auto& c : capabilities)
@@ -108,6 +143,7 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
         p.env[it.key()] = expand(*er.string(it.key()));
     }
     p.capabilities = r.strings("capabilities").value_or(std::vector<std::string>{});
+    if (const Json* agent = r.get("agent")) p.agent = parse_agent(*agent, r.pointer("agent"));
     auto exp = r.string("expectations");
     r.finish();
     if (exp) {

@@ -17,6 +17,19 @@ struct Xfail {
   std::string reason;
 };
 
+// Which process the workers' parent must be, relative to the process the
+// profile launches (key `agent`): the launched process itself (a launcher, or
+// a wrapper that execs it), any process below it (a wrapper that runs the
+// launcher as its child), or a process below it whose command line matches a
+// regex (the launcher inside the wrapper).
+struct AgentRelation {
+  enum Kind { kLaunched, kDescendant, kCommandMatches };
+  Kind kind = kLaunched;
+  std::string pattern;  // kCommandMatches: ECMAScript, searched in the command line
+  // "the launched process", "a descendant of the launched process", ...
+  std::string describe() const;
+};
+
 struct Profile {
   std::string name;
   std::string file;  // "" for built-in lookups that failed
@@ -27,6 +40,7 @@ struct Profile {
   std::map<std::string, std::string> env;
   std::vector<std::string> capabilities;
   std::vector<Xfail> xfails;
+  AgentRelation agent;
 
   bool has_capability(const std::string& cap) const;
   // The reason when the scenario is a known failure, else nullopt.

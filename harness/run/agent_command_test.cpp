@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "registry.h"
+
 namespace launchcheck {
 namespace {
 
@@ -46,6 +48,18 @@ TEST(AgentCommand, EnvironmentIsOursPlusProfileNodeAndEventLog) {
   EXPECT_EQ(reproduce_line("/run/tmp", c),
             "cd /run/tmp && env PROFILE_VAR=1 'A=x y' -u HOME LAUNCHCHECK_EVENTS=/run/events.jsonl "
             "LAUNCHCHECK_NODE=n0 /bin/sh -x --no-python --nproc-per-node=2 /w/worker step:1");
+}
+
+TEST(AgentCommand, TellsTheFixturesWhichVariablesTheScenarioNames) {
+  AgentContext ctx{{{"HOME", "/root"}}, "/run/events.jsonl", "/b", "A,NCCL_DEBUG"};
+  AgentCommand c = render_agent_command(node(), profile("dash"), ctx);
+  EXPECT_NE(std::find(c.envp.begin(), c.envp.end(), "LAUNCHCHECK_RECORD_ENV=A,NCCL_DEBUG"),
+            c.envp.end());
+  Json doc = parse_json_text(R"({"nodes": [{"env": {"B": "1", "A": null},
+      "worker": {"fixture": "cpp"}}], "expect": {"env": [{"var": "NCCL_DEBUG", "present": true}]}})",
+                             "s.json");
+  Scenario s = parse_scenario(doc, "s.json", read_expect);
+  EXPECT_EQ(scenario_env_names(s), "A,B,NCCL_DEBUG");
 }
 
 TEST(AgentCommand, RawArgsReplaceOptionsAndWorker) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "agent_command.h"
 #include "console_report.h"
 #include "json_report.h"
 #include "junit.h"
@@ -74,6 +75,10 @@ bool make_run_options(const std::string& build_dir, const std::string& keep,
 }
 
 bool load_profile_or_say(const std::string& name, const Locations& where, Profile* out) {
+  if (std::string bad = redact_pattern_error(); !bad.empty()) {
+    std::cerr << "launchcheck: " << bad << "\n";
+    return false;
+  }
   try {
     *out = load_profile(name, where.profiles_dir, where.build_dir);
     return true;

@@ -116,12 +116,13 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   fs::create_directories(tmp);
   write_file(events, "");
 
-  AgentContext ctx{common::current_environment(), events, opt.build_dir};
+  AgentContext ctx{common::current_environment(), events, opt.build_dir, scenario_env_names(s)};
   ResolvedScenario resolved;
   std::vector<AgentCommand> commands;
   try {
     Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env);
     resolved = resolve_scenario(s, ph, read_expect);
+    resolved.agent = p.agent;
     for (auto& n : resolved.nodes) commands.push_back(render_agent_command(n, p, ctx));
   } catch (const std::exception& e) {
     r.status = Status::kError;
