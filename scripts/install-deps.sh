@@ -4,11 +4,11 @@
 # is missing.
 set -euo pipefail
 
-# Build and test dependencies.
+# Build and test dependencies (python3-yaml: the CI recipes test reads ci/*.yml).
 # libboost1.81-dev: Boost.Process v2 (header-only) for common/'s spawn; it
 # conflicts with the default libboost-dev (1.74), which has no Process v2.
 packages=(cmake ninja-build g++ libgtest-dev libgmock-dev nlohmann-json3-dev
-          libcli11-dev libboost1.81-dev python3 python3-jsonschema procps ccache)
+          libcli11-dev libboost1.81-dev python3 python3-jsonschema python3-yaml procps ccache)
 # Debian's torchrun (python3-torch) is what the suite is compared against;
 # skip it with LAUNCHCHECK_NO_TORCH=1 for a refrun-only machine.
 if [ "${LAUNCHCHECK_NO_TORCH:-0}" != 1 ]; then
