@@ -31,6 +31,9 @@ struct WorkerEvent {
   std::vector<std::string> argv;
   std::vector<SeenProcess> parents;  // parent first; empty when not reported
   std::map<std::string, std::string> env;
+  // What each open descriptor pointed at when the worker started (fd ->
+  // readlink target); nullopt when the fixture did not say.
+  std::optional<std::map<std::string, std::string>> fds;
   // step / signal / grandchild / exit
   std::string step;
   std::string sig, action;
