@@ -8,6 +8,27 @@
 
 namespace launchcheck {
 
+// Node "n0"'s agent (pid 100) that exited 0.
+inline AgentRecord exited_agent() {
+  AgentRecord a;
+  a.node = "n0";
+  a.pid = 100;
+  a.started = a.exited = true;
+  a.exit_code = 0;
+  return a;
+}
+
+// Rank `rank`'s `start` event (pid 200 + rank) with this parent.
+inline WorkerEvent worker_start(int rank, int ppid) {
+  WorkerEvent e;
+  e.ev = "start";
+  e.role = "worker";
+  e.pid = 200 + rank;
+  e.ppid = ppid;
+  e.rank = rank;
+  return e;
+}
+
 // One node "n0"; {tmp} is /nonexistent-dir and every port is 1234.
 inline std::vector<std::string> judge_json(const std::string& expect, const RunRecord& run,
                                            AgentRelation agent = {}) {

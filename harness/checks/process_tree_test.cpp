@@ -10,20 +10,11 @@ namespace {
 // python3 wrap.py (pid 100, the launched process) -> refrun (150) -> 2 workers.
 RunRecord wrapped_run() {
   RunRecord run;
-  AgentRecord a;
-  a.node = "n0";
-  a.pid = 100;
+  AgentRecord a = exited_agent();
   a.argv = {"/opt/wrap.py", "/opt/refrun"};
-  a.started = a.exited = true;
-  a.exit_code = 0;
   run.agents.push_back(a);
   for (int r = 0; r < 2; ++r) {
-    WorkerEvent e;
-    e.ev = "start";
-    e.role = "worker";
-    e.pid = 200 + r;
-    e.ppid = 150;
-    e.rank = r;
+    WorkerEvent e = worker_start(r, 150);
     e.argv = {"/opt/lc_worker.py", "hang"};
     run.events.push_back(e);
     run.ancestry[e.pid] = {{150, "/opt/refrun --nproc-per-node=2 /opt/lc_worker.py hang"},
