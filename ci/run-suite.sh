@@ -5,7 +5,11 @@
 #   ci/run-suite.sh PROFILE_FILE [PATH...]
 #
 # PATH defaults to the shipped scenarios/. Environment:
-#   LAUNCHCHECK_BUILD_DIR  build folder (default: build/ in the checkout)
+#   LAUNCHCHECK_BUILD_DIR  build folder (default: build/ in the checkout); configured
+#                          with -DBUILD_TESTING=OFF (no GoogleTest) when it is new,
+#                          only rebuilt when it already is one
+#   LAUNCHCHECK_NO_TORCH   1: do not install Debian's python3-torch (~1 GB); set it
+#                          unless your profile claims "python-torch"
 #   LAUNCHCHECK_JUNIT      JUnit output (default: launchcheck-junit.xml)
 #   LAUNCHCHECK_JSON       JSON report (default: launchcheck-report.json)
 #   LAUNCHCHECK_ARTIFACTS  keep every run's directory here (default: only failures, under $TMPDIR)
@@ -29,8 +33,11 @@ paths=("$@")
 
 build=${LAUNCHCHECK_BUILD_DIR:-$root/build}
 "$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$(nproc)"
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+fi
+# Only what the suite runs: launchcheck, refrun and the fixtures.
+cmake --build "$build" -j "$(nproc)" --target launchcheck refrun lc_worker
 
 args=(run --profile "$profile" -j "${LAUNCHCHECK_JOBS:-$(nproc)}"
       --junit "${LAUNCHCHECK_JUNIT:-launchcheck-junit.xml}"

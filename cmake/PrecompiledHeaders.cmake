@@ -34,7 +34,9 @@ function(lc_pch_anchor kind)
   target_precompile_headers(lc_pch_${kind} PRIVATE ${arg_HEADERS})
 endfunction()
 
-lc_pch_anchor(test HEADERS <gtest/gtest.h> LIBS GTest::gtest)
+if(BUILD_TESTING)  # without the tests there is no GoogleTest to precompile
+  lc_pch_anchor(test HEADERS <gtest/gtest.h> LIBS GTest::gtest)
+endif()
 lc_pch_anchor(json HEADERS <nlohmann/json.hpp> LIBS nlohmann_json::nlohmann_json)
 
 function(lc_use_pch kind)

@@ -48,9 +48,13 @@ TEST(ProcessTable, SeesThisProcessAndItsChildren) {
     }
   EXPECT_TRUE(found);
   EXPECT_EQ(process_cmdline(a.pid()), "sleep 30");
+  auto one = read_process(a.pid());
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->ppid, getpid());
   a.send_signal(SIGKILL);
   a.wait();
   EXPECT_EQ(process_cmdline(a.pid()), "");
+  EXPECT_FALSE(read_process(a.pid()));
 }
 
 // Orphans come to the subreaper; kill_descendants spares only `spare`, and

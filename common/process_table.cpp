@@ -43,6 +43,13 @@ std::vector<ProcessInfo> read_process_table() {
   return out;
 }
 
+std::optional<ProcessInfo> read_process(pid_t pid) {
+  ProcessInfo p;
+  p.pid = pid;
+  if (pid <= 0 || !read_stat(std::to_string(pid).c_str(), p)) return std::nullopt;
+  return p;
+}
+
 std::vector<ProcessInfo> descendants_of(pid_t root, const std::vector<ProcessInfo>& table) {
   std::map<pid_t, pid_t> parent;
   for (const auto& p : table) parent[p.pid] = p.ppid;

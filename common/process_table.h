@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct ProcessInfo {
 // Every process this one can see; those that vanish while it reads are left
 // out.
 std::vector<ProcessInfo> read_process_table();
+// One process's entry; nullopt when it is gone.
+std::optional<ProcessInfo> read_process(pid_t pid);
 // Every process of `table` whose chain of parents leads to `root` (root
 // excluded), in table order.
 std::vector<ProcessInfo> descendants_of(pid_t root, const std::vector<ProcessInfo>& table);

@@ -118,9 +118,14 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 all as expected, 1 failures, 2 bad input, 77 all skipped, 128+N a "
       "signal; each subcommand's --help says more.");
-  // build/bin/launchcheck -> build
-  Locations where{std::filesystem::path(self_path()).parent_path().parent_path().string(),
-                  LAUNCHCHECK_PROFILES_DIR};
+  app.set_version_flag("--version", std::string("launchcheck ") + LAUNCHCHECK_VERSION);
+  // Everything is found from where this binary is, built or installed:
+  // PREFIX/bin/launchcheck, PREFIX/bin/{refrun,lc_worker*} ({build} = PREFIX),
+  // PREFIX/share/launchcheck/{profiles,scenarios} (in a build tree, links
+  // to the sources). No source path is compiled in, so a copied or moved
+  // installation works.
+  std::string prefix = std::filesystem::path(self_path()).parent_path().parent_path().string();
+  Locations where{prefix, prefix + "/share/launchcheck/profiles"};
   app.add_option("--build-dir", where.build_dir, "where bin/lc_worker and friends are ({build})");
   app.add_option("--profiles-dir", where.profiles_dir, "where profile NAMEs are looked up");
 
@@ -150,6 +155,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "launchcheck: " << e.what() << "\n";

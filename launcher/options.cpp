@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "common/text.h"
@@ -19,17 +20,23 @@ const std::string kEmpty = "\x01refrun-empty\x01";
 // The CLI11 app built from option_table(); values are taken as text and
 // validated by the rows, so every error has the same one-line form naming
 // the option and the value.
+// CLI11's own usage line would say "refrun [OPTIONS]" after ours: one
+// "Usage" line, torchrun's shape.
+class Usage : public CLI::Formatter {
+  std::string make_usage(const CLI::App*, std::string) const override {
+    return "Usage: refrun [options] training_script [script args...]\n";
+  }
+};
+
 struct CommandLine {
-  CLI::App app{
-      "refrun: a torchrun-compatible launcher for one node.\n"
-      "Usage: refrun [options] training_script [script args...]",
-      "refrun"};
+  CLI::App app{"refrun: a torchrun-compatible launcher for one node.", "refrun"};
   std::map<std::string, std::string> values;  // by long name
   std::map<std::string, bool> flags;
 
   CommandLine() {
     // Everything from the first positional on belongs to the script.
     app.prefix_command();
+    app.formatter(std::make_shared<Usage>());
     app.set_version_flag("--version", std::string("refrun ") + REFRUN_VERSION);
     for (const OptionRow& row : option_table()) {
       std::string name = long_name(row);

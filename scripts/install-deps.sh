@@ -4,7 +4,7 @@
 # is missing.
 set -euo pipefail
 
-# Build and test dependencies.
+# Build and test dependencies (python3-yaml: the CI recipes test reads ci/*.yml).
 # libboost1.81-dev: Boost.Process v2 (header-only) for common/'s spawn; it
 # conflicts with the default libboost-dev (1.74), which has no Process v2.
 # libre2-dev: scenario regexes run on RE2 (linear time, no backtracking).
@@ -12,7 +12,7 @@ set -euo pipefail
 # etcd-server: the etcd rendezvous tests (refrun's unit tests against a real
 # etcd, the scenarios in scenarios/etcd/, the bench's rendezvous-etcd-N).
 packages=(cmake ninja-build g++ libgtest-dev libgmock-dev nlohmann-json3-dev
-          libcli11-dev libboost1.81-dev python3 python3-jsonschema procps ccache
+          libcli11-dev libboost1.81-dev python3 python3-jsonschema python3-yaml procps ccache
           pkg-config libre2-dev clang libfuzzer-14-dev etcd-server
           libxml2-utils)  # xmllint: the JUnit report is checked against junit-10.xsd
 # Debian's torchrun (python3-torch) is what the suite is compared against;

@@ -14,19 +14,9 @@ class Judge : public ::testing::Test {
   RunRecord run;
 
   void SetUp() override {
-    AgentRecord a;
-    a.node = "n0";
-    a.pid = 100;
-    a.started = a.exited = true;
-    a.exit_code = 0;
-    run.agents.push_back(a);
+    run.agents.push_back(exited_agent());
     for (int r = 0; r < 2; ++r) {
-      WorkerEvent e;
-      e.ev = "start";
-      e.role = "worker";
-      e.pid = 200 + r;
-      e.ppid = 100;
-      e.rank = r;
+      WorkerEvent e = worker_start(r, 100);
       e.attempt = 0;
       e.env = {{"RANK", std::to_string(r)},       {"GROUP_RANK", "0"}, {"LOCAL_WORLD_SIZE", "2"},
                {"LOCAL_RANK", std::to_string(r)}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "1234"}};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct RunRecord {
   std::vector<std::string> bad_event_lines;
   std::vector<FaultRecord> faults;
   std::vector<SurvivorRecord> survivors;  // alive after the launcher exited
+  // worker pid -> its parent, grandparent, ... up to (not including) the
+  // runner: who started it, for wrappers that do not exec and for readable
+  // process-tree failures (the fixture's `parents`, else /proc when the
+  // runner read its `start`).
+  std::map<int, std::vector<SeenProcess>> ancestry;
   int64_t start_ns = 0, end_ns = 0;
   bool timed_out = false;
   double timeout_s = 0;

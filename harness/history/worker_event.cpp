@@ -60,6 +60,15 @@ std::optional<WorkerEvent> parse_event_line(const std::string& line, std::string
   e.ppid = opt_int(j, "ppid").value_or(0);
   e.pgid = opt_int(j, "pgid").value_or(0);
   e.role = opt_str(j, "role");
+  if (j.contains("parents") && j["parents"].is_array())
+    for (auto& p : j["parents"])
+      if (p.is_object() && p.contains("pid") && p["pid"].is_number_integer())
+        e.parents.push_back({p["pid"].get<int>(), p.contains("cmdline") && p["cmdline"].is_string()
+                                                      ? p["cmdline"].get<std::string>()
+                                                      : ""});
+  if (j.contains("argv") && j["argv"].is_array())
+    for (auto& a : j["argv"])
+      if (a.is_string()) e.argv.push_back(a.get<std::string>());
   if (j.contains("env") && j["env"].is_object())
     for (auto it = j["env"].begin(); it != j["env"].end(); ++it)
       if (it->is_string()) e.env[it.key()] = it->get<std::string>();

@@ -7,8 +7,16 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace launchcheck {
+
+// A process as /proc showed it: a worker's parents (the fixture reads them at
+// its start), or what the runner read itself.
+struct SeenProcess {
+  int pid = 0;
+  std::string cmdline;  // "" when it was already gone
+};
 
 struct WorkerEvent {
   std::string ev;  // start, step, signal, grandchild, exit
@@ -20,6 +28,8 @@ struct WorkerEvent {
   // start
   int ppid = 0, pgid = 0;
   std::string role;
+  std::vector<std::string> argv;
+  std::vector<SeenProcess> parents;  // parent first; empty when not reported
   std::map<std::string, std::string> env;
   // What each open descriptor pointed at when the worker started (fd ->
   // readlink target); nullopt when the fixture did not say.

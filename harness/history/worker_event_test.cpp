@@ -43,6 +43,21 @@ TEST(WorkerEvent, MonoNsKeepsRealClocksAndDropsOverflow) {
   EXPECT_EQ(e->mono_ns, 0);
 }
 
+TEST(WorkerEvent, ParsesArgvAndParentsSkippingMalformedOnes) {
+  std::string why;
+  auto e = parse_event_line(
+      R"({"ev":"start","pid":12,"ppid":3,"argv":["lc_worker","hang",7],)"
+      R"("parents":[{"pid":3,"cmdline":"refrun x"},{"pid":2,"cmdline":5},{"cmdline":"no pid"},4]})",
+      &why);
+  ASSERT_TRUE(e) << why;
+  EXPECT_EQ(e->argv, (std::vector<std::string>{"lc_worker", "hang"}));
+  ASSERT_EQ(e->parents.size(), 2u);
+  EXPECT_EQ(e->parents[0].pid, 3);
+  EXPECT_EQ(e->parents[0].cmdline, "refrun x");
+  EXPECT_EQ(e->parents[1].pid, 2);
+  EXPECT_EQ(e->parents[1].cmdline, "");
+}
+
 TEST(WorkerEvent, RejectsBrokenLines) {
   std::string why;
   EXPECT_FALSE(parse_event_line(R"({"ev":"start","pid":)", &why));

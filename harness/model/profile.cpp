@@ -7,6 +7,7 @@
 
 #include "capabilities.h"
 #include "launch_options.h"
+#include "scenario_regex.h"
 
 namespace fs = std::filesystem;
 
@@ -73,7 +74,41 @@ std::vector<Xfail> parse_expectations(const std::string& path) {
   }
 }
 
+// "launched" | "descendant" | {"command_matches": REGEX}
+AgentRelation parse_agent(const Json& j, const std::string& pointer) {
+  AgentRelation a;
+  if (j.is_string()) {
+    auto s = j.get<std::string>();
+    const std::string kinds = R"("launched", "descendant" or {"command_matches": REGEX})";
+    if (s == "descendant") return {AgentRelation::kDescendant, ""};
+    if (s != "launched") field_error(pointer, "expected " + kinds + ", not \"" + s + "\"");
+    return a;
+  }
+  ObjectReader r(j, pointer);
+  a.kind = AgentRelation::kCommandMatches;
+  a.pattern = r.required_string("command_matches");
+  r.finish();
+  try {
+    Regex check(a.pattern);
+  } catch (const std::invalid_argument& e) {
+    field_error(r.pointer("command_matches"), std::string("bad regex: ") + e.what());
+  }
+  return a;
+}
+
 }  // namespace
+
+std::string AgentRelation::describe() const {
+  switch (kind) {
+    case kLaunched:
+      return "the launched process";
+    case kDescendant:
+      return "a descendant of the launched process";
+    case kCommandMatches:
+      break;
+  }
+  return "a descendant of the launched process whose command line matches /" + pattern + "/";
+}
 
 bool Profile::has_capability(const std::string& cap) const {
   for (auto& c : capabilities)
@@ -115,6 +150,7 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
     }
     p.capabilities = r.strings("capabilities").value_or(std::vector<std::string>{});
     check_capabilities(p.capabilities, "/capabilities");
+    if (const Json* agent = r.get("agent")) p.agent = parse_agent(*agent, r.pointer("agent"));
     auto exp = r.string("expectations");
     r.finish();
     if (exp) {

@@ -20,6 +20,19 @@ struct Xfail {
   std::string reason;
 };
 
+// Which process the workers' parent must be, relative to the process the
+// profile launches (key `agent`): the launched process itself (a launcher, or
+// a wrapper that execs it), any process below it (a wrapper that runs the
+// launcher as its child), or a process below it whose command line matches a
+// regex (the launcher inside the wrapper).
+struct AgentRelation {
+  enum Kind { kLaunched, kDescendant, kCommandMatches };
+  Kind kind = kLaunched;
+  std::string pattern;  // kCommandMatches: RE2 (scenario_regex.h), searched in the command line
+  // "the launched process", "a descendant of the launched process", ...
+  std::string describe() const;
+};
+
 struct Profile {
   std::string name;
   std::string file;  // "" for built-in lookups that failed
@@ -30,6 +43,7 @@ struct Profile {
   std::map<std::string, std::string> env;
   std::vector<std::string> capabilities;
   std::vector<Xfail> xfails;
+  AgentRelation agent;
 
   bool has_capability(const std::string& cap) const;
   // The entry naming the scenario as a known failure, else nullptr.

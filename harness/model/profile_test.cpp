@@ -59,6 +59,35 @@ TEST(Profile, RejectsUnknownKeysAndStyles) {
             "p.json: /command: expected the launcher command as an array");
 }
 
+TEST(Profile, AgentRelation) {
+  auto agent = [](const std::string& value) {
+    return parse_profile(
+               parse_json_text(R"({"name": "p", "command": ["x"], "agent": )" + value + "}",
+                               "p.json"),
+               "p.json", "/b")
+        .agent;
+  };
+  EXPECT_EQ(agent(R"("launched")").kind, AgentRelation::kLaunched);
+  EXPECT_EQ(agent(R"("descendant")").kind, AgentRelation::kDescendant);
+  auto m = agent(R"({"command_matches": "bin/refrun"})");
+  EXPECT_EQ(m.kind, AgentRelation::kCommandMatches);
+  EXPECT_EQ(m.pattern, "bin/refrun");
+  auto err = [&](const std::string& value) -> std::string {
+    try {
+      agent(value);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(err(R"("child")"),
+            "p.json: /agent: expected \"launched\", \"descendant\" or "
+            "{\"command_matches\": REGEX}, not \"child\"");
+  EXPECT_EQ(
+      err(R"({"command_matches": "("})").rfind("p.json: /agent/command_matches: bad regex", 0), 0u);
+  EXPECT_EQ(err(R"({"command": "x"})"), "p.json: /agent/command_matches: missing required field");
+}
+
 TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
   for (const char* name : {"refrun", "torchrun", "torchrun-py311fix"}) {
     Profile p = load_profile(name, std::string(TESTDATA_DIR) + "/../profiles", "/b");

@@ -14,6 +14,7 @@
 #include "expectation.h"
 #include "fault_spec.h"
 #include "placeholders.h"
+#include "profile.h"
 #include "scenario.h"
 
 namespace launchcheck {
@@ -50,6 +51,7 @@ struct ResolvedScenario {
   std::vector<ResolvedNode> nodes;
   std::vector<ResolvedFault> faults;
   std::vector<Expectation> expect;  // in the checks' table order
+  AgentRelation agent;              // the profile's: which process the workers' parent must be
 };
 
 // `ph` holds the run's values ({tmp}, {env:NAME}, ...) and allocates the

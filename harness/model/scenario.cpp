@@ -5,6 +5,7 @@
 
 #include "capabilities.h"
 #include "launch_options.h"
+#include "steps.h"  // the fixtures' step language (fixtures/PROTOCOL.md)
 #include "substitution.h"
 
 namespace fs = std::filesystem;
@@ -24,6 +25,21 @@ std::string option_value(const Json& v, bool flag, const std::string& pointer) {
   field_error(pointer, "expected a string or a number, got " + json_type_name(v));
 }
 
+// A fixture's steps are checked here, with the fixtures' own parser, so a
+// typo (`slep:1`) fails `validate` instead of every worker of the run. Steps
+// holding a placeholder are left to the fixture: their text is final only
+// in the run.
+void check_step(const std::string& fixture, const std::string& text, const std::string& pointer) {
+  if (text.find('{') != std::string::npos) return;
+  std::string error;
+  auto step = lc::ParseStep(text, &error);
+  if (!step) field_error(pointer, "bad step \"" + text + "\": " + error);
+  bool torch = step->action == lc::Action::kTorchInit || step->action == lc::Action::kAllreduce ||
+               step->action == lc::Action::kIsLaunched;
+  if (torch && fixture != "python")
+    field_error(pointer, "step \"" + text + "\" needs the python fixture, not " + fixture);
+}
+
 WorkerSpec parse_worker(const Json& j, const std::string& ptr) {
   ObjectReader r(j, ptr);
   WorkerSpec w;
@@ -41,8 +57,11 @@ WorkerSpec parse_worker(const Json& j, const std::string& ptr) {
   }
   auto args = r.strings("args");
   if (args)
-    for (size_t i = 0; i < args->size(); ++i)
-      w.args.push_back(checked((*args)[i], r.pointer("args") + "/" + std::to_string(i)));
+    for (size_t i = 0; i < args->size(); ++i) {
+      std::string pointer = r.pointer("args") + "/" + std::to_string(i);
+      w.args.push_back(checked((*args)[i], pointer));
+      if (fixture) check_step(*fixture, (*args)[i], pointer);
+    }
   r.finish();
   return w;
 }

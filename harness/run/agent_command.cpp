@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <regex>
+#include <set>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
@@ -85,6 +87,7 @@ AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p,
   for (auto& change : n.env) changes.push_back(change);
   changes.emplace_back("LAUNCHCHECK_EVENTS", ctx.events);
   changes.emplace_back("LAUNCHCHECK_NODE", n.name);
+  if (!ctx.record_env.empty()) changes.emplace_back("LAUNCHCHECK_RECORD_ENV", ctx.record_env);
   std::map<std::string, std::string> env = ctx.base_env;
   for (auto& [k, v] : changes) {
     if (v)
@@ -95,6 +98,31 @@ AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p,
   for (auto& [k, v] : env) c.envp.push_back(k + "=" + v);
   c.env_changes = net_changes(changes);
   return c;
+}
+
+std::string scenario_env_names(const Scenario& s) {
+  std::set<std::string> names;
+  for (auto& node : s.nodes)
+    for (auto& [k, v] : node.env) names.insert(k);
+  if (s.expect.is_object() && s.expect.contains("env") && s.expect["env"].is_array())
+    for (auto& e : s.expect["env"])
+      if (e.is_object() && e.contains("var") && e["var"].is_string())
+        names.insert(e["var"].get<std::string>());
+  std::string out;
+  for (auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+std::string redact_pattern_error() {
+  const char* pattern = getenv("LAUNCHCHECK_REDACT_ENV");
+  if (!pattern || !*pattern) return "";
+  try {
+    std::regex(pattern, std::regex::extended | std::regex::icase);
+    return "";
+  } catch (const std::regex_error& e) {
+    return std::string("LAUNCHCHECK_REDACT_ENV '") + pattern +
+           "' is not a valid regex: " + e.what();
+  }
 }
 
 std::string shell_quote(const std::string& s) {

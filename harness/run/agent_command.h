@@ -27,7 +27,17 @@ struct AgentContext {
   std::map<std::string, std::string> base_env;  // the runner's environment
   std::string events;                           // the event log (LAUNCHCHECK_EVENTS)
   std::string build_dir;                        // where the fixtures are
+  std::string record_env = {};  // LAUNCHCHECK_RECORD_ENV: names the scenario uses, comma-separated
 };
+
+// The variables a scenario names (its `expect.env` vars, its nodes' `env`),
+// comma-separated: the fixtures record these beyond the contract's own
+// (fixtures/PROTOCOL.md, "Recorded environment").
+std::string scenario_env_names(const Scenario& s);
+
+// "" when $LAUNCHCHECK_REDACT_ENV is unset or a valid regex (POSIX extended),
+// else one line saying what is wrong: every fixture would refuse to start.
+std::string redact_pattern_error();
 
 // Throws std::runtime_error when a fixture of the build is missing.
 AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p, const AgentContext& ctx);

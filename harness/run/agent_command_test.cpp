@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "registry.h"
+
 namespace launchcheck {
 namespace {
 
@@ -65,6 +67,18 @@ TEST(AgentCommand, TheReproduceLineRunsWithTheRunsEnvironment) {
   size_t got = fread(buf, 1, sizeof buf - 1, f);
   EXPECT_EQ(pclose(f), 0) << line;
   EXPECT_EQ(std::string(buf, got), "unset again k\n") << line;
+}
+
+TEST(AgentCommand, TellsTheFixturesWhichVariablesTheScenarioNames) {
+  AgentContext ctx{{{"HOME", "/root"}}, "/run/events.jsonl", "/b", "A,NCCL_DEBUG"};
+  AgentCommand c = render_agent_command(node(), profile("dash"), ctx);
+  EXPECT_NE(std::find(c.envp.begin(), c.envp.end(), "LAUNCHCHECK_RECORD_ENV=A,NCCL_DEBUG"),
+            c.envp.end());
+  Json doc = parse_json_text(R"({"nodes": [{"env": {"B": "1", "A": null},
+      "worker": {"fixture": "cpp"}}], "expect": {"env": [{"var": "NCCL_DEBUG", "present": true}]}})",
+                             "s.json");
+  Scenario s = parse_scenario(doc, "s.json", read_expect);
+  EXPECT_EQ(scenario_env_names(s), "A,B,NCCL_DEBUG");
 }
 
 TEST(AgentCommand, OpenFdsAreOpenedByAShellThatExecsTheLauncher) {

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 
+#include "agent_command.h"
 #include "command_support.h"
 #include "console_report.h"
 #include "matrix.h"
@@ -90,6 +91,10 @@ void clean_tmp_root(const std::string& tmp_root, const std::vector<ScenarioResul
 // A profile whose launcher is missing is bad input, not a reason to skip
 // everything (a run that skips all is too easily read as green).
 bool load_profile_or_say(const std::string& name, const Locations& where, Profile* out) {
+  if (std::string bad = redact_pattern_error(); !bad.empty()) {
+    std::cerr << "launchcheck: " << bad << "\n";
+    return false;
+  }
   try {
     *out = load_profile(name, where.profiles_dir, where.build_dir);
     if (find_executable(out->command[0]).empty()) {

@@ -9,11 +9,37 @@
 #include <cstring>
 
 #include "common/clock.h"
+#include "common/process_table.h"
 #include "common/spawn.h"
 #include "common/subreaper.h"
 #include "survivors.h"
 
 namespace launchcheck {
+
+namespace {
+
+// A worker's parent and its ancestors up to (not including) this process,
+// the runner: as the fixture saw them at its start (its launcher was alive
+// then), else read now (the parent may be gone by now: a worker that
+// exits at once under a wrapper).
+std::vector<SeenProcess> ancestry_of(const WorkerEvent& e) {
+  std::vector<SeenProcess> out;
+  for (auto& p : e.parents) {
+    if (p.pid == getpid()) return out;
+    out.push_back(p);
+  }
+  if (!out.empty()) return out;
+  pid_t pid = e.ppid;
+  for (int depth = 0; pid > 1 && pid != getpid() && depth < 16; ++depth) {
+    out.push_back({pid, common::process_cmdline(pid)});
+    auto info = common::read_process(pid);
+    if (!info) break;
+    pid = info->ppid;
+  }
+  return out;
+}
+
+}  // namespace
 
 Executor::Executor(const ResolvedScenario& s, std::vector<AgentCommand> commands,
                    ExecutorSetup setup)
@@ -188,6 +214,7 @@ void Executor::on_events() {
 
 void Executor::handle_event(const WorkerEvent& e) {
   record_.events.push_back(e);
+  if (e.ev == "start") record_.ancestry[e.pid] = ancestry_of(e);
   if (e.ev == "start" && e.pgid > 1 && e.pgid != getpgrp()) watch_group(e.pgid);
   nemesis_.on_worker_event(e);
   fire(scheduler_.on_worker_event(e));

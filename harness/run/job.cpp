@@ -161,7 +161,7 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   fs::create_directories(tmp);
   write_file(events, "");
 
-  AgentContext ctx{common::current_environment(), events, opt.build_dir};
+  AgentContext ctx{common::current_environment(), events, opt.build_dir, scenario_env_names(s)};
   ResolvedScenario resolved;
   std::vector<AgentCommand> commands;
   std::unique_ptr<EtcdCluster> etcd;
@@ -170,6 +170,7 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
     etcd = etcd_service(s, ph, tmp, run_dir);
     resolved = resolve_scenario(s, ph, read_expect);
     resolved.timeout_s *= opt.timeout_scale;  // slow machines, sanitizer builds
+    resolved.agent = p.agent;
     std::vector<Profile> profiles = node_profiles(s, p, opt);
     for (size_t i = 0; i < resolved.nodes.size(); ++i)
       commands.push_back(render_agent_command(resolved.nodes[i], profiles[i], ctx));
