@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "json_reader.h"
 
@@ -21,7 +22,9 @@ struct Trigger {
 };
 
 struct Action {
-  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend };
+  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend,
+                    // network faults between the scenario's hosts
+                    kIsolate, kPartition, kHeal, kKillHost };
   enum class Target { kAgent, kRank, kWorkers };
   Kind kind = Kind::kSignal;
   int signo = 0;
@@ -32,6 +35,8 @@ struct Action {
   std::string address;  // kSend: host:port
   std::string bytes;    // kSend: raw bytes (decoded from hex or text)
   int repeat = 1;
+  std::string host;                              // kIsolate, kKillHost
+  std::vector<std::vector<std::string>> groups;  // kPartition
 };
 
 struct Fault {
@@ -40,8 +45,11 @@ struct Fault {
   std::string pointer;  // where it was defined, for reports
 };
 
-// One entry of `faults` at `pointer`; node names are cross-checked against
-// `nodes`. Throws JsonFieldError.
-Fault parse_fault(const Json& j, const std::string& pointer, const std::set<std::string>& nodes);
+// One entry of `faults` at `pointer`; node and host names are cross-checked
+// against `nodes` and `hosts`. Throws JsonFieldError.
+Fault parse_fault(const Json& j, const std::string& pointer, const std::set<std::string>& nodes,
+                  const std::set<std::string>& hosts = {});
+// Whether an action acts on the hosts' network or processes.
+bool is_host_fault(Action::Kind kind);
 
 }  // namespace launchcheck

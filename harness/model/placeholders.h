@@ -1,7 +1,8 @@
 // Per-run placeholders in scenario strings: {tmp}, {port}, {port:NAME},
 // {rdzv_id}, {fixture}, {python_fixture}, {shell_fixture}, {scenario_dir},
 // {build}, {cpus} (online CPUs), {env:NAME} (NAME in the agent's environment
-// before the node's own changes; empty when unset). "{{" and "}}" stand for
+// before the node's own changes; empty when unset), {host:NAME} and
+// {addr:NAME} (a simulated host's name and address). "{{" and "}}" stand for
 // literal braces. They are substituted once per run, before it starts
 // (resolved_scenario.h).
 #pragma once
