@@ -21,7 +21,8 @@ Executor::Executor(const ResolvedScenario& s, std::vector<AgentCommand> commands
       setup_(std::move(setup)),
       scheduler_(s.faults),
       nemesis_(Nemesis::Agents{[this](const std::string& n) { return running_pid(n); },
-                               [this](const std::string& n) { return start_node(n); }}) {
+                               [this](const std::string& n) { return start_node(n); }},
+               setup_.hosts) {
   record_.timeout_s = s.timeout_s;
   for (size_t i = 0; i < commands.size(); ++i) {
     AgentRecord rec;
@@ -40,6 +41,12 @@ Executor::~Executor() {
 RunRecord Executor::run() {
   common::become_subreaper();
   guard_.start();
+  if (setup_.hosts) record_.setup_error = setup_.hosts->start();
+  if (!record_.setup_error.empty()) {
+    record_.start_ns = record_.end_ns = common::now_ns();
+    guard_.goodbye();
+    return std::move(record_);
+  }
   devnull_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   follower_ = std::make_unique<EventLogFollower>(setup_.events);
   loop_.watch_fd(follower_->fd(), [this](uint32_t) { on_events(); });
@@ -110,6 +117,7 @@ void Executor::start_agent(size_t i) {
   opt.stdout_fd = out[1];
   opt.stderr_fd = err[1];
   opt.guard = &guard_;  // the agent registers its group before exec
+  if (setup_.hosts && !s_.nodes[i].host.empty()) setup_.hosts->place(s_.nodes[i].host, opt);
   // vfork (the default) waits for the exec, so a start that failed is
   // known here, with the step that failed.
   rec.start_ns = common::now_ns();

@@ -18,6 +18,7 @@
 #include "event_log_follower.h"
 #include "fault_scheduler.h"
 #include "nemesis.h"
+#include "placement.h"
 #include "resolved_scenario.h"
 #include "run_record.h"
 
@@ -27,6 +28,9 @@ struct ExecutorSetup {
   std::string cwd;     // the agents' working directory ({tmp})
   std::string events;  // the event log; must exist
   double orphan_grace_s = 0.5;
+  // Where nodes with a host run (null: the scenario has no hosts). Started
+  // by run() once the guard exists; the executor does not own it.
+  Placement* hosts = nullptr;
 };
 
 class Executor {

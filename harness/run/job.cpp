@@ -7,11 +7,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "agent_command.h"
 #include "common/environment.h"
 #include "common/random.h"
 #include "executor.h"
+#include "host_probe.h"
+#include "netns_placement.h"
 #include "registry.h"
 #include "trace.h"
 
@@ -29,7 +32,8 @@ void write_file(const std::string& path, const std::string& text) {
 // The run's values of the placeholders; ports are picked as they are named.
 Placeholders run_placeholders(const Scenario& s, const Profile& p, const RunOptions& opt,
                               const std::string& tmp,
-                              const std::map<std::string, std::string>& env) {
+                              const std::map<std::string, std::string>& env,
+                              const Placement* hosts) {
   Placeholders ph({{"tmp", tmp},
                    {"rdzv_id", "lc" + common::random_hex(12)},
                    {"fixture", opt.build_dir + "/bin/lc_worker"},
@@ -41,6 +45,11 @@ Placeholders run_placeholders(const Scenario& s, const Profile& p, const RunOpti
   // {env:NAME}: the agent's environment before the node's own changes.
   for (auto& [k, v] : env) ph.set("env:" + k, v);
   for (auto& [k, v] : p.env) ph.set("env:" + k, v);
+  if (hosts)
+    for (auto& h : hosts->hosts()) {
+      ph.set("host:" + h.name, h.name);
+      ph.set("addr:" + h.name, h.addr);
+    }
   return ph;
 }
 
@@ -79,6 +88,8 @@ std::string skip_reason(const Scenario& s, const Profile& p) {
     if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
   if (find_executable(p.command[0]).empty())
     return "launcher \"" + p.command[0] + "\" is not installed";
+  // A machine capability, not a launcher's.
+  if (!s.hosts.empty()) return hosts_unavailable_reason();
   return "";
 }
 
@@ -117,10 +128,14 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   write_file(events, "");
 
   AgentContext ctx{common::current_environment(), events, opt.build_dir};
+  // The hosts are made by the executor, after its guard exists (a forked
+  // guard would inherit their descriptors); names and addresses are known now.
+  std::unique_ptr<Placement> hosts;
+  if (!s.hosts.empty()) hosts = std::make_unique<NetnsPlacement>(s.hosts, run_dir, getpid());
   ResolvedScenario resolved;
   std::vector<AgentCommand> commands;
   try {
-    Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env);
+    Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env, hosts.get());
     resolved = resolve_scenario(s, ph, read_expect);
     for (auto& n : resolved.nodes) commands.push_back(render_agent_command(n, p, ctx));
   } catch (const std::exception& e) {
@@ -132,7 +147,9 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
     return r;
   }
   for (auto& c : commands) r.reproduce.push_back(reproduce_line(tmp, c));
-  RunRecord record = Executor(resolved, commands, {tmp, events, opt.orphan_grace_s}).run();
+  RunRecord record =
+      Executor(resolved, commands, {tmp, events, opt.orphan_grace_s, hosts.get()}).run();
+  hosts.reset();  // every process of the run is gone: the namespaces go with the descriptors
 
   try {
     r.failures = judge(resolved, record);
