@@ -16,6 +16,8 @@ std::vector<std::string> split(std::string_view s, char sep);
 bool parse_int(std::string_view s, int& out);
 // Whole-string decimal number; false on anything else, NaN included.
 bool parse_double(std::string_view s, double& out);
+// Every occurrence of `from` (not empty) replaced by `to`, left to right.
+std::string replace_all(std::string s, const std::string& from, const std::string& to);
 // `s` as one word of a POSIX shell: unchanged when it is only safe
 // characters, else in single quotes.
 std::string shell_quote(const std::string& s);

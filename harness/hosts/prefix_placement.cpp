@@ -10,16 +10,6 @@
 
 namespace launchcheck {
 
-namespace {
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t i = s.find(from); i != std::string::npos; i = s.find(from, i + to.size()))
-    s.replace(i, from.size(), to);
-  return s;
-}
-
-}  // namespace
-
 std::string PrefixPlacement::not_supported(const std::string& fault) {
   return fault + " is not supported by a command-prefix placement";
 }
@@ -46,7 +36,7 @@ void PrefixPlacement::place(const std::string& host, common::SpawnOptions& spawn
   line += " " + common::shell_quote(spawn.program);
   for (size_t i = 1; i < spawn.argv.size(); ++i) line += " " + common::shell_quote(spawn.argv[i]);
   std::vector<std::string> argv;
-  for (auto& w : c_.prefix) argv.push_back(replace_all(w, "{host}", h.name));
+  for (auto& w : c_.prefix) argv.push_back(common::replace_all(w, "{host}", h.name));
   argv.push_back(line);
   spawn.program = find_executable(argv[0]);
   if (spawn.program.empty()) spawn.program = argv[0];
@@ -60,7 +50,7 @@ std::string PrefixPlacement::kill_host(const std::string& host) {
   std::vector<std::string> argv;
   try {
     for (auto& w : c_.kill_host)
-      argv.push_back(replace_all(replace_all(w, "{host}", real(host).name), "{tag}", c_.tag));
+      argv.push_back(common::replace_all(common::replace_all(w, "{host}", real(host).name), "{tag}", c_.tag));
     common::SpawnOptions o;
     o.program = find_executable(argv[0]);
     if (o.program.empty()) return "cannot find " + argv[0];
