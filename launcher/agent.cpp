@@ -1,36 +1,28 @@
 #include "agent.h"
 
-#include <fcntl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <ctime>
 #include <stdexcept>
 
 #include "common/clock.h"
 #include "common/signal_names.h"
-#include "common/spawn.h"
 #include "log_layout.h"
-#include "worker_command.h"
+#include "orphans.h"
+#include "worker_spawn.h"
 
 namespace refrun {
 
-namespace {
-
-int open_log(const std::string& path) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + strerror(errno));
-  return fd;
-}
-
-}  // namespace
-
 Agent::Agent(common::EventLoop& loop, Rendezvous& rdzv, common::ProcessGuard* guard,
              AgentConfig config)
-    : loop_(loop), rdzv_(rdzv), guard_(guard), cfg_(std::move(config)) {}
+    : loop_(loop), rdzv_(rdzv), guard_(guard), cfg_(std::move(config)) {
+  // refrun's own notices about a console go to the other one; stderr's to itself.
+  err_ = std::make_unique<ConsoleSink>(loop_, cfg_.console_err, "stderr",
+                                       [this](const std::string& l) { err_->write_line(l); });
+  out_ = std::make_unique<ConsoleSink>(loop_, cfg_.console_out, "stdout",
+                                       [this](const std::string& l) { err_->write_line(l); });
+}
 
 Agent::~Agent() {
   // Normal paths end in finish(); this only covers an exception escaping run().
@@ -40,14 +32,15 @@ Agent::~Agent() {
 }
 
 void Agent::say(const std::string& line) {
-  std::string text = "refrun: " + line + "\n";
-  write_all(cfg_.console_err, text.data(), text.size());
+  err_->write_line("refrun: " + line + "\n");
 }
 
 int Agent::run() {
+  started_ = common::EventLoop::Clock::now();
   if (cfg_.signal_fd >= 0) loop_.watch_fd(cfg_.signal_fd, [this](uint32_t) { on_signal(); });
   rdzv_.on_membership_change([this] { on_membership_change(); });
   rdzv_.on_lost([this](const std::string& why) { on_rendezvous_lost(why); });
+  rdzv_.on_closed([this](const std::string& why) { on_peer_failed(why); });
   watch_guard();
   try {
     start_rendezvous();
@@ -55,6 +48,7 @@ int Agent::run() {
   } catch (const std::exception& e) {
     fatal(e.what());
   }
+  flush_consoles();
   return exit_code_;
 }
 
@@ -63,7 +57,7 @@ void Agent::start_rendezvous() {
   rdzv_.next_round(
       restarts_used_, [this](const RendezvousResult& r) { on_round(r); },
       [this](const std::string& error) {
-        if (state_ == State::kRendezvous) fatal("rendezvous failed: " + error);
+        if (state_ == State::kRendezvous) fatal("rendezvous failed: " + error, "RendezvousError");
       });
 }
 
@@ -84,69 +78,27 @@ void Agent::start_workers() {
   workers_.reserve(static_cast<size_t>(cfg_.spec.local_world_size));
   auto paths =
       make_attempt_dirs(cfg_.run_log_dir, round_.restart_count, cfg_.spec.local_world_size);
+  std::string attempt_dir = cfg_.run_log_dir + "/attempt_" + std::to_string(round_.restart_count);
+  filtered_out_ = open_filtered_log(attempt_dir, "stdout", cfg_.launch.duplicate_stdout_filters);
+  filtered_err_ = open_filtered_log(attempt_dir, "stderr", cfg_.launch.duplicate_stderr_filters);
   state_ = State::kRunning;
-  for (int lr = 0; lr < cfg_.spec.local_world_size; ++lr) spawn_worker(lr, paths[lr]);
-}
-
-void Agent::spawn_worker(int lr, const RankLogPaths& paths) {
-  const LaunchConfig& c = cfg_.launch;
-  Worker w;
-  w.local_rank = lr;
-  w.rank = round_.rank_offset + lr;
-  w.error_file = paths.error_file;
-  Environment env = build_worker_env(cfg_.base_env, cfg_.spec, round_, lr, paths.error_file);
-
-  bool filtered_out = !c.local_ranks_filter.empty() && !c.local_ranks_filter.count(lr);
-  int tee = c.tee.for_rank(lr);
-  int redirect = c.redirects.for_rank(lr) | tee;
-  std::string prefix = log_line_prefix(cfg_.prefix_template, cfg_.spec.role, w.rank, lr);
-
-  common::SpawnOptions spawn;
-  spawn.program = cfg_.program;
-  spawn.argv = worker_argv(c, cfg_.program, lr);
-  spawn.env = common::to_envp(env);
-  spawn.nofile_limit = cfg_.worker_nofile;
-  spawn.guard = guard_;  // the worker registers its group before exec
-  spawn.exec_error_prefix = "refrun: ";
-  // fork without waiting for each exec: refrun is back on its loop as soon
-  // as the last worker is forked. vfork saves CPU (no page-table copy) but
-  // blocks refrun until each child has exec'd, which on a busy 2-core machine
-  // delayed reacting to an early failure (common/README.md has the numbers).
-  spawn.launcher = common::SpawnOptions::Launcher::kForkNoWait;
-  std::vector<int> child_ends;
-  auto plan = [&](int bit, const std::string& file, int console, std::unique_ptr<OutputPump>& pump,
-                  int& child_fd) {
-    if ((tee & bit) && !filtered_out) {
-      int fds[2];
-      if (pipe2(fds, O_CLOEXEC) != 0)
-        throw std::runtime_error(std::string("pipe: ") + strerror(errno));
-      pump = std::make_unique<OutputPump>(loop_, fds[0], open_log(file), console, prefix);
-      child_fd = fds[1];
-    } else if (redirect & bit) {
-      child_fd = open_log(file);  // redirect only: straight to the file, no pipe
-    } else if (filtered_out) {
-      child_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    } else {
-      return;  // inherited: the fast path
-    }
-    child_ends.push_back(child_fd);
-  };
-  plan(kStdOut, paths.stdout_log, cfg_.console_out, w.out, spawn.stdout_fd);
-  plan(kStdErr, paths.stderr_log, cfg_.console_err, w.err, spawn.stderr_fd);
-
-  try {
-    // An exec failure is not an exception: the worker exits 127 with a line
-    // on its stderr, as upstream's would.
-    w.proc = common::spawn(spawn);
-  } catch (...) {
-    for (int fd : child_ends) close(fd);
-    throw;
+  WorkerConsoles consoles{*out_, *err_, filtered_out_, filtered_err_};
+  for (int lr = 0; lr < cfg_.spec.local_world_size; ++lr) {
+    SpawnedWorker s = spawn_worker(loop_, cfg_, round_, lr, paths[lr], guard_, consoles);
+    Worker w;
+    w.local_rank = lr;
+    w.rank = round_.rank_offset + lr;
+    w.error_file = paths[lr].error_file;
+    w.proc = std::move(s.proc);
+    w.pid = w.proc.pid();
+    w.out = std::move(s.out);
+    w.err = std::move(s.err);
+    workers_.push_back(std::move(w));
+    ++alive_;
+    size_t index = workers_.size() - 1;
+    loop_.watch_fd(workers_[index].proc.pidfd(),
+                   [this, index](uint32_t) { on_worker_exit(index); });
   }
-  for (int fd : child_ends) close(fd);
-  workers_.push_back(std::move(w));
-  ++alive_;
-  size_t index = workers_.size() - 1;
-  loop_.watch_fd(workers_[index].proc.pidfd(), [this, index](uint32_t) { on_worker_exit(index); });
 }
 
 void Agent::record_exit(Worker& w, int exitcode) {
@@ -159,6 +111,11 @@ void Agent::record_exit(Worker& w, int exitcode) {
   --alive_;
 }
 
+void Agent::add_failure(const Worker& w, int exitcode) {
+  failures_.push_back(
+      {w.rank, w.local_rank, exitcode, w.proc.pid(), common::unix_seconds(), w.error_file});
+}
+
 void Agent::on_worker_exit(size_t index) {
   Worker& w = workers_[index];
   if (w.exited) return;
@@ -168,14 +125,18 @@ void Agent::on_worker_exit(size_t index) {
   record_exit(w, code);
   if (state_ == State::kRunning) {
     if (code != 0) {
-      failures_.push_back(
-          {w.rank, w.local_rank, code, w.proc.pid(), common::unix_seconds(), w.error_file});
+      add_failure(w, code);
       begin_stop(StopReason::kFailure, SIGTERM);
     } else if (alive_ == 0) {
       on_all_succeeded();
     }
-  } else if (state_ == State::kStopping && alive_ == 0) {
-    on_group_stopped();
+  } else if (state_ == State::kStopping) {
+    // Stopping after a failure: a worker that fails in its own way meanwhile
+    // (not by the SIGTERM/SIGKILL of the stop) is a failure of the group too,
+    // e.g. two workers failing together (upstream 2.x lists them as well).
+    if (stop_reason_ == StopReason::kFailure && code != 0 && code != -SIGTERM && code != -SIGKILL)
+      add_failure(w, code);
+    if (alive_ == 0) on_group_stopped();
   }
 }
 
@@ -190,9 +151,7 @@ void Agent::begin_stop(StopReason reason, int signo) {
     if (!status) continue;
     int code = status->torchelastic_code();
     record_exit(w, code);
-    if (code != 0 && reason == StopReason::kFailure)
-      failures_.push_back(
-          {w.rank, w.local_rank, code, w.proc.pid(), common::unix_seconds(), w.error_file});
+    if (code != 0 && reason == StopReason::kFailure) add_failure(w, code);
   }
   for (auto& w : workers_)
     if (!w.exited) common::kill_group(w.proc.pid(), signo);
@@ -201,7 +160,7 @@ void Agent::begin_stop(StopReason reason, int signo) {
     return;
   }
   auto grace = std::chrono::duration_cast<common::EventLoop::Clock::duration>(
-      std::chrono::duration<double>(cfg_.launch.stop_timeout));
+      std::chrono::duration<double>(cfg_.launch.stop_timeout.value_or(30)));
   grace_timer_ = loop_.add_timer(grace, [this] {
     grace_timer_ = 0;
     for (auto& w : workers_)
@@ -217,6 +176,10 @@ void Agent::cleanup_attempt() {
     if (w.err) w.err->close();
     release_worker(w);
   }
+  filtered_out_.reset();
+  filtered_err_.reset();
+  // What left the workers' groups (setsid) came back to us: it goes too.
+  if (cfg_.kill_orphans) kill_leftover_descendants({guard_ ? guard_->pid() : -1});
 }
 
 void Agent::release_worker(Worker& w) {
@@ -240,25 +203,22 @@ void Agent::on_group_stopped() {
       start_rendezvous();
       return;
     case StopReason::kRendezvousLost:
-      fatal("rendezvous failed: " + lost_reason_);
+      fatal("rendezvous failed: " + lost_reason_, "RendezvousConnectionError");
+      return;
+    case StopReason::kPeerFailed:
+      fatal("the job failed on " + peer_failure_, "RendezvousClosedError");
       return;
     case StopReason::kFailure:
       break;
   }
   int left = cfg_.launch.max_restarts - restarts_used_;
-  if (left > 0) {
-    const WorkerFailure& f = failures_.front();
-    say("worker group failed (rank " + std::to_string(f.rank) + " exit code " +
-        std::to_string(f.exitcode) + "); restarting, " + std::to_string(left - 1) + "/" +
-        std::to_string(cfg_.launch.max_restarts) + " restarts left");
-    ++restarts_used_;
-    start_rendezvous();
-    return;
-  }
-  std::string summary =
-      format_failure_summary(entrypoint_name(cfg_.launch), failures_, local_hostname());
-  write_all(cfg_.console_err, summary.data(), summary.size());
-  finish(1);
+  if (left <= 0) return fail_job();
+  const WorkerFailure& f = failures_.front();
+  say("worker group failed (rank " + std::to_string(f.rank) + " exit code " +
+      std::to_string(f.exitcode) + "); restarting, " + std::to_string(left - 1) + "/" +
+      std::to_string(cfg_.launch.max_restarts) + " restarts left");
+  ++restarts_used_;
+  start_rendezvous();
 }
 
 void Agent::on_all_succeeded() {
@@ -281,6 +241,9 @@ void Agent::on_signal() {
   if (state_ == State::kDone) return;
   say("received " + common::signal_name(signo) + ", stopping workers");
   signal_ = signo;
+  // What upstream's @record writes for its SignalException.
+  agent_error_ = AgentError{"SignalException", "Process " + std::to_string(getpid()) +
+                                                   " got signal: " + std::to_string(signo)};
   if (state_ == State::kRunning) {
     begin_stop(StopReason::kSignal, signo);
   } else if (state_ == State::kStopping) {
@@ -304,8 +267,23 @@ void Agent::on_rendezvous_lost(const std::string& why) {
   begin_stop(StopReason::kRendezvousLost, SIGTERM);
 }
 
-void Agent::fatal(const std::string& message) {
+// Another node's workers failed for good and it closed the rendezvous: this
+// job has failed. Stop at once instead of waiting for our own workers to
+// notice (going further than torchrun, whose peers learn it only when their
+// own collectives break: launcher/README.md).
+void Agent::on_peer_failed(const std::string& why) {
+  peer_failure_ = why;
+  if (state_ == State::kRunning) {
+    say("the job failed on " + why + "; stopping workers");
+    begin_stop(StopReason::kPeerFailed, SIGTERM);
+  } else if (state_ == State::kSucceeded) {
+    fatal("the job failed on " + why, "RendezvousClosedError");  // at the exit barrier
+  }
+}
+
+void Agent::fatal(const std::string& message, const std::string& type) {
   say("error: " + message);
+  if (!agent_error_) agent_error_ = AgentError{type, message};
   for (auto& w : workers_) {
     if (w.exited || w.proc.pidfd() < 0) continue;
     common::kill_group(w.proc.pid(), SIGKILL);
@@ -320,6 +298,8 @@ void Agent::finish(int code) {
   state_ = State::kDone;
   exit_code_ = code;
   cleanup_attempt();
+  write_launcher_error_file();
+  record_events();
   if (cfg_.signal_fd >= 0) loop_.unwatch_fd(cfg_.signal_fd);
   if (guard_ && guard_->pidfd() >= 0) loop_.unwatch_fd(guard_->pidfd());
   if (!shut_down_) {

@@ -4,47 +4,11 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/signal_names.h"
 
 namespace refrun {
-
-std::optional<ErrorRecord> read_error_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("message")) return std::nullopt;
-  ErrorRecord r;
-  const auto& m = j["message"];
-  if (m.is_string()) {
-    r.message = m.get<std::string>();
-  } else if (m.is_object()) {
-    if (m.contains("message") && m["message"].is_string()) r.message = m["message"];
-    if (m.contains("extraInfo") && m["extraInfo"].is_object()) {
-      const auto& extra = m["extraInfo"];
-      if (extra.contains("py_callstack") && extra["py_callstack"].is_string())
-        r.traceback = extra["py_callstack"];
-      if (extra.contains("timestamp")) {
-        const auto& ts = extra["timestamp"];
-        if (ts.is_number()) r.timestamp = ts.get<double>();
-        if (ts.is_string()) {
-          try {
-            r.timestamp = std::stod(ts.get<std::string>());
-          } catch (...) {
-          }
-        }
-      }
-    }
-  } else {
-    return std::nullopt;
-  }
-  // Upstream shows py_callstack, falling back to the message, then <N/A>.
-  if (r.traceback.empty()) r.traceback = r.message.empty() ? "<N/A>" : r.message;
-  return r;
-}
 
 std::string local_hostname() {
   char buf[256] = {};
@@ -59,6 +23,7 @@ struct Shown {
   double timestamp;
   std::string error_file;
   std::string message;
+  ErrorFile file;
 };
 
 // datetime.fromtimestamp(ts).isoformat(sep="_") for whole seconds.
@@ -71,12 +36,19 @@ std::string iso_time(double ts) {
   return buf;
 }
 
-Shown describe(const WorkerFailure& f) {
-  Shown s{&f, f.time, "<N/A>", ""};
-  if (auto rec = read_error_file(f.error_file)) {
+Shown describe(const WorkerFailure& f, std::vector<std::string>& warnings) {
+  Shown s{&f, f.time, "<N/A>", "", read_error_file(f.error_file)};
+  if (s.file.status == ErrorFile::Status::kRecord) {
     s.error_file = f.error_file;
-    s.message = rec->traceback;
-    if (rec->timestamp) s.timestamp = *rec->timestamp;
+    s.message = s.file.record.traceback;
+    s.timestamp = s.file.record.timestamp;
+  } else if (s.file.status == ErrorFile::Status::kUnreadable) {
+    // Upstream's agent dies on such a file; refrun says so and goes on.
+    warnings.push_back("refrun: warning: error file " + f.error_file + " of rank " +
+                       std::to_string(f.rank) + ": " + s.file.problem +
+                       "; using the time refrun saw the worker exit");
+    s.error_file = f.error_file;
+    s.message = "<unreadable error file: " + s.file.problem + ">";
   }
   if (s.message.empty()) {
     if (f.exitcode < 0)
@@ -114,17 +86,23 @@ size_t widest_line(const std::string& text) {
 
 }  // namespace
 
-std::string format_failure_summary(const std::string& name,
-                                   const std::vector<WorkerFailure>& failures,
-                                   const std::string& hostname) {
+FailureReport report_failures(const std::string& name, const std::vector<WorkerFailure>& failures,
+                              const std::string& hostname) {
+  FailureReport report;
   std::string title = name + " FAILED";
   std::vector<Shown> shown;
-  for (const auto& f : failures) shown.push_back(describe(f));
-  // Earliest wins; ties keep observation order (stable).
+  for (const auto& f : failures) shown.push_back(describe(f, report.warnings));
+  // Earliest wins; ties go to the lowest rank, as upstream's dict order.
   size_t root = 0;
   for (size_t i = 1; i < shown.size(); ++i)
-    if (shown[i].timestamp < shown[root].timestamp) root = i;
+    if (shown[i].timestamp < shown[root].timestamp ||
+        (shown[i].timestamp == shown[root].timestamp && shown[i].f->rank < shown[root].f->rank))
+      root = i;
   const WorkerFailure* root_failure = shown.empty() ? nullptr : shown[root].f;
+  if (root_failure) {
+    report.root = root;
+    report.root_error = shown[root].file;
+  }
   // Upstream numbers failures in rank order.
   std::stable_sort(shown.begin(), shown.end(),
                    [](const Shown& a, const Shown& b) { return a.f->rank < b.f->rank; });
@@ -146,8 +124,16 @@ std::string format_failure_summary(const std::string& name,
   if (other_fmt.empty()) other_fmt = "  <NO_OTHER_FAILURES>";
 
   std::string border(width, '='), section(width, '-');
-  return border + "\n" + title + "\n" + section + "\nFailures:\n" + other_fmt + "\n" + section +
-         "\nRoot Cause (first observed failure):\n" + root_fmt + "\n" + border + "\n";
+  report.summary = border + "\n" + title + "\n" + section + "\nFailures:\n" + other_fmt + "\n" +
+                   section + "\nRoot Cause (first observed failure):\n" + root_fmt + "\n" + border +
+                   "\n";
+  return report;
+}
+
+std::string format_failure_summary(const std::string& name,
+                                   const std::vector<WorkerFailure>& failures,
+                                   const std::string& hostname) {
+  return report_failures(name, failures, hostname).summary;
 }
 
 }  // namespace refrun

@@ -1,6 +1,6 @@
 // The report refrun prints when the job fails, in torchelastic's
-// ChildFailedError format (errors/__init__.py), and the worker error record
-// it draws on (error_handler.py writes it to TORCHELASTIC_ERROR_FILE).
+// ChildFailedError format (errors/__init__.py), drawn from the workers'
+// error records (error_record.h).
 #pragma once
 
 #include <sys/types.h>
@@ -9,16 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "error_record.h"
+
 namespace refrun {
-
-struct ErrorRecord {
-  std::string message;              // message.message
-  std::string traceback;            // message.extraInfo.py_callstack, else the message
-  std::optional<double> timestamp;  // message.extraInfo.timestamp (unix seconds)
-};
-
-// nullopt when the file is missing or not a readable record.
-std::optional<ErrorRecord> read_error_file(const std::string& path);
 
 struct WorkerFailure {
   int rank = 0;
@@ -29,8 +22,21 @@ struct WorkerFailure {
   std::string error_file;  // the worker's TORCHELASTIC_ERROR_FILE
 };
 
-// `failures` in observation order; the root cause is the earliest (error
-// record timestamp if present, else exit time).
+struct FailureReport {
+  std::string summary;  // the ChildFailedError text
+  // One line each ("refrun: warning: ..."): error files that exist but
+  // could not be read; their failure falls back to the exit time.
+  std::vector<std::string> warnings;
+  std::optional<size_t> root;  // index into the failures
+  ErrorFile root_error;        // the root cause's error file as read
+};
+
+// `failures` in observation order. The root cause is the earliest: the
+// record's timestamp when it wrote a readable one, else the time refrun saw
+// it exit; ties go to the lowest rank (upstream: dict order).
+FailureReport report_failures(const std::string& name, const std::vector<WorkerFailure>& failures,
+                              const std::string& hostname);
+// report_failures(...).summary.
 std::string format_failure_summary(const std::string& name,
                                    const std::vector<WorkerFailure>& failures,
                                    const std::string& hostname);

@@ -18,30 +18,6 @@ std::string write_temp(const std::string& content) {
 }
 }  // namespace
 
-TEST(ErrorFile, ReadsTheTorchelasticRecord) {
-  std::string path = write_temp(
-      R"({"message": {"message": "RuntimeError: boom", "extraInfo": {"py_callstack": "Traceback\nRuntimeError: boom", "timestamp": "1700000000"}}})");
-  auto rec = read_error_file(path);
-  ASSERT_TRUE(rec);
-  EXPECT_EQ(rec->message, "RuntimeError: boom");
-  EXPECT_EQ(rec->traceback, "Traceback\nRuntimeError: boom");
-  EXPECT_EQ(rec->timestamp.value_or(0), 1700000000.0);
-  std::remove(path.c_str());
-}
-
-TEST(ErrorFile, MessageWithoutCallstackAndBadFiles) {
-  std::string path = write_temp(R"({"message": {"message": "oops", "extraInfo": {}}})");
-  auto rec = read_error_file(path);
-  ASSERT_TRUE(rec);
-  EXPECT_EQ(rec->traceback, "oops");
-  EXPECT_FALSE(rec->timestamp);
-  std::remove(path.c_str());
-  path = write_temp("not json {");
-  EXPECT_FALSE(read_error_file(path));
-  std::remove(path.c_str());
-  EXPECT_FALSE(read_error_file("/nonexistent/error.json"));
-}
-
 TEST(FailureSummary, SingleFailureFormat) {
   WorkerFailure f{1, 1, 3, 1235, 1700000000.0, "/nonexistent/error.json"};
   std::string s = format_failure_summary("train.py", {f}, "host1");
@@ -86,6 +62,70 @@ TEST(FailureSummary, ErrorRecordTimestampAndIndentedTraceback) {
   EXPECT_NE(s.find("  error_file: " + path + "\n  traceback : line1\n  line2\n"), std::string::npos)
       << s;
   std::remove(path.c_str());
+}
+
+namespace {
+// The summary's time, as datetime.fromtimestamp(ts).isoformat(sep="_") in UTC.
+std::string root_time(const std::string& summary) {
+  auto root = summary.find("Root Cause");
+  auto at = summary.find("time      : ", root);
+  return summary.substr(at + 12, summary.find('\n', at) - at - 12);
+}
+}  // namespace
+
+TEST(FailureSummary, TimeComesFromEitherShapeOfRecord) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  std::string str = write_temp(R"({"message": "str-message-0", "timestamp": "1700000000"})");
+  std::string obj = write_temp(
+      R"({"message": {"message": "m", "extraInfo": {"py_callstack": "tb", "timestamp": "1700000000"}}})");
+  for (const std::string& path : {str, obj}) {
+    WorkerFailure f{0, 0, 1, 10, 1800000000.5, path};
+    EXPECT_EQ(root_time(format_failure_summary("x", {f}, "h")), "2023-11-14_22:13:20") << path;
+  }
+  // A string message without a timestamp is time 0, as upstream.
+  std::string bare = write_temp(R"({"message": "m"})");
+  WorkerFailure f{0, 0, 1, 10, 1800000000.5, bare};
+  EXPECT_EQ(root_time(format_failure_summary("x", {f}, "h")), "1970-01-01_00:00:00");
+  for (auto& p : {str, obj, bare}) std::remove(p.c_str());
+}
+
+TEST(FailureSummary, RootCauseByRecordTimeAcrossShapes) {
+  // Rank 1 was seen first, but rank 0's string record is 100 s older.
+  std::string str = write_temp(R"({"message": "str-message-0", "timestamp": "1700000000"})");
+  std::string obj = write_temp(
+      R"({"message": {"message": "o", "extraInfo": {"py_callstack": "tb-1", "timestamp": "1700000100"}}})");
+  WorkerFailure r1{1, 1, 1, 11, 1800000000.0, obj};
+  WorkerFailure r0{0, 0, 1, 10, 1800000001.0, str};
+  FailureReport rep = report_failures("x", {r1, r0}, "h");
+  ASSERT_TRUE(rep.root);
+  EXPECT_EQ(*rep.root, 1u);
+  EXPECT_EQ(rep.root_error.record.message, "str-message-0");
+  EXPECT_GT(rep.summary.find("traceback : str-message-0"), rep.summary.find("Root Cause"));
+  for (auto& p : {str, obj}) std::remove(p.c_str());
+}
+
+TEST(FailureSummary, TiesGoToTheLowestRank) {
+  std::string a = write_temp(R"({"message": "a", "timestamp": 5})");
+  std::string b = write_temp(R"({"message": "b", "timestamp": 5})");
+  WorkerFailure r3{3, 3, 1, 13, 100.0, a};
+  WorkerFailure r2{2, 2, 1, 12, 101.0, b};
+  EXPECT_EQ(*report_failures("x", {r3, r2}, "h").root, 1u);
+  for (auto& p : {a, b}) std::remove(p.c_str());
+}
+
+TEST(FailureSummary, UnreadableRecordIsOneWarningAndTheExitTime) {
+  std::string bad = write_temp("not json {");
+  std::string good = write_temp(R"({"message": "g", "timestamp": "1800000005"})");
+  WorkerFailure r0{0, 0, 1, 10, 1800000000.0, bad};
+  WorkerFailure r1{1, 1, 1, 11, 1800000001.0, good};
+  FailureReport rep = report_failures("x", {r0, r1}, "h");
+  ASSERT_EQ(rep.warnings.size(), 1u);
+  EXPECT_NE(rep.warnings[0].find(bad + " of rank 0: not JSON"), std::string::npos);
+  EXPECT_EQ(rep.warnings[0].find('\n'), std::string::npos);
+  EXPECT_EQ(*rep.root, 0u);  // its exit time is earlier than rank 1's record
+  EXPECT_EQ(rep.root_error.status, ErrorFile::Status::kUnreadable);
+  for (auto& p : {bad, good}) std::remove(p.c_str());
 }
 
 TEST(FailureSummary, BorderWidthFollowsTheWidestLineUpTo60) {

@@ -6,7 +6,9 @@
 #include <algorithm>
 
 #include "common/random.h"
+#include "common/text.h"
 #include "nproc.h"
+#include "numa_binding.h"
 #include "rendezvous/registry.h"
 #include "worker_command.h"
 
@@ -30,10 +32,24 @@ static std::string resolve_program(const LaunchConfig& c, const Environment& env
   return python_executable(env);
 }
 
+// --shutdown-timeout / --stop-timeout, else TORCH_ELASTIC_SHUTDOWN_TIMEOUT
+// (an int, as upstream reads it), else 30 s.
+static double resolve_stop_timeout(const LaunchConfig& c, const Environment& env) {
+  if (c.stop_timeout) return *c.stop_timeout;
+  auto it = env.find("TORCH_ELASTIC_SHUTDOWN_TIMEOUT");
+  if (it == env.end()) return 30;
+  int v = 0;
+  if (!common::parse_int(common::trim(it->second), v) || v < 0)
+    throw UsageError("TORCH_ELASTIC_SHUTDOWN_TIMEOUT=" + it->second +
+                     ": expected a non-negative number of seconds");
+  return v;
+}
+
 void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& agent,
                     RendezvousParams& params) {
   int nproc = resolve_nproc(c.nproc_per_node, env);
   std::string program = resolve_program(c, env);
+  if (!c.numa_binding.empty()) check_numa_binding(c.numa_binding, nproc, gpu_count(env), numa_node_count());
   if (c.virtual_local_rank) visible_device_for(env, nproc - 1);  // throws if too few devices
 
   params.backend = c.rdzv_backend;
@@ -68,12 +84,19 @@ void prepare_launch(const LaunchConfig& c, const Environment& env, AgentConfig& 
   }
 
   Environment base = env;
+  // refrun's own error file is the scheduler's, not the workers' (each
+  // worker gets its own under the log dir).
+  if (auto it = base.find("TORCHELASTIC_ERROR_FILE"); it != base.end()) {
+    agent.launcher_error_file = it->second;
+    base.erase(it);
+  }
   if (needs_omp_default(env, nproc)) {
     base["OMP_NUM_THREADS"] = "1";
     agent.omp_defaulted = true;  // main warns once nothing can fail any more
   }
 
   agent.launch = c;
+  agent.launch.stop_timeout = resolve_stop_timeout(c, env);
   agent.spec.role = c.role;
   agent.spec.local_world_size = nproc;
   agent.spec.max_restarts = c.max_restarts;

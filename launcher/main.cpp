@@ -12,8 +12,11 @@
 #include "common/environment.h"
 #include "common/open_file_limit.h"
 #include "common/process_guard.h"
+#include "common/clock.h"
 #include "launch_setup.h"
+#include "launcher_error_file.h"
 #include "log_layout.h"
+#include "orphans.h"
 #include "rendezvous/registry.h"
 
 namespace refrun {
@@ -22,6 +25,18 @@ namespace {
 int usage_error(const char* what) {
   std::fprintf(stderr, "refrun: error: %s\n", what);
   return 2;
+}
+
+// The agent failed before it ran: one line, refrun's own error file (if
+// TORCHELASTIC_ERROR_FILE is set, launcher_error_file.h), exit 1.
+int agent_failed(const Environment& env, const std::string& what) {
+  std::fprintf(stderr, "refrun: error: %s\n", what.c_str());
+  auto it = env.find("TORCHELASTIC_ERROR_FILE");
+  if (it != env.end())
+    write_error_file(it->second,
+                     agent_error_record("RuntimeError", what, "refrun: error: " + what + "\n",
+                                        static_cast<long>(common::unix_seconds())));
+  return 1;
 }
 
 // The command line and every check that needs no process: an exit code
@@ -37,6 +52,8 @@ std::optional<int> parse_and_check(const std::vector<std::string>& args, const E
     prepare_launch(parsed.config, env, config, params);
   } catch (const UsageError& e) {
     return usage_error(e.what());
+  } catch (const LaunchError& e) {
+    return agent_failed(env, e.what());
   }
   return std::nullopt;
 }
@@ -91,6 +108,9 @@ int run(int argc, char** argv) {
   RendezvousParams params;
   if (auto done = parse_and_check({argv + 1, argv + argc}, env, config, params)) return *done;
 
+  // Orphans of the workers (a setsid'd daemon) come back to refrun, which
+  // kills them when the group stops, instead of going to init.
+  config.kill_orphans = become_child_subreaper();
   // Tee'd streams, log files and pidfds need several descriptors per worker;
   // workers get the original limit back.
   config.worker_nofile = common::raise_open_file_limit();
@@ -98,8 +118,7 @@ int run(int argc, char** argv) {
   try {
     return run_job(std::move(config), params, env);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "refrun: error: %s\n", e.what());
-    return 1;
+    return agent_failed(env, e.what());
   }
 }
 

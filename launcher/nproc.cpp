@@ -41,6 +41,10 @@ static int override_or(const Environment& env, const char* name, int (*detect)()
   return detect ? detect() : 0;
 }
 
+int gpu_count(const Environment& env) {
+  return override_or(env, "REFRUN_GPU_COUNT", cuda_device_count);
+}
+
 int resolve_nproc(const std::string& raw, const Environment& env) {
   std::string value = common::trim(raw);
   int n = 0;

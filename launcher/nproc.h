@@ -15,6 +15,9 @@ int cpu_count();
 // there is no driver or no device. The driver is loaded at run time.
 int cuda_device_count();
 
+// REFRUN_GPU_COUNT if set, else cuda_device_count().
+int gpu_count(const Environment& env);
+
 // Throws UsageError("--nproc-per-node <value>: ...") on a bad value or when
 // the asked-for devices are absent.
 int resolve_nproc(const std::string& value, const Environment& env);

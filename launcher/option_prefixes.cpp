@@ -45,6 +45,19 @@ bool short_takes_value(const std::string& a, const std::vector<KnownOption>& kno
   return false;
 }
 
+// argparse never takes an argument that looks like an option as a value
+// (only "-" and negative numbers pass): "--nproc-per-node --no-python" is
+// "expected one argument", not a node count of "--no-python".
+const std::string& value_after(const std::vector<std::string>& args, size_t i,
+                               const std::string& option) {
+  const std::string& v = args[i];
+  bool negative_number = v.size() > 1 && v[0] == '-' &&
+                         v.find_first_not_of("0123456789.", 1) == std::string::npos;
+  if (v.size() > 1 && v[0] == '-' && !negative_number)
+    throw UsageError(option + ": expected one argument");
+  return v;
+}
+
 }  // namespace
 
 std::vector<std::string> expand_abbreviations(const std::vector<std::string>& args,
@@ -57,7 +70,8 @@ std::vector<std::string> expand_abbreviations(const std::vector<std::string>& ar
     if (a[1] != '-') {
       out.push_back(a);
       // -r/-t take a value, attached ("-r3") or next.
-      if (short_takes_value(a, known) && i + 1 < args.size()) out.push_back(args[++i]);
+      if (short_takes_value(a, known) && i + 1 < args.size())
+        out.push_back(value_after(args, ++i, a));
       continue;
     }
     auto eq = a.find('=');
@@ -67,7 +81,8 @@ std::vector<std::string> expand_abbreviations(const std::vector<std::string>& ar
       continue;
     }
     out.push_back(eq == std::string::npos ? m->name : m->name + a.substr(eq));
-    if (m->takes_value && eq == std::string::npos && i + 1 < args.size()) out.push_back(args[++i]);
+    if (m->takes_value && eq == std::string::npos && i + 1 < args.size())
+      out.push_back(value_after(args, ++i, m->canonical));
   }
   out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
   return out;

@@ -147,10 +147,43 @@ std::vector<OptionRow> make_table() {
       flag_row("--virtual-local-rank,--virtual_local_rank", "PET_VIRTUAL_LOCAL_RANK",
                &LaunchConfig::virtual_local_rank,
                "Every worker sees LOCAL_RANK=0 and only its own CUDA device"),
-      {"--stop-timeout,--stop_timeout", "PET_STOP_TIMEOUT", false, "30",
-       "refrun only: seconds between SIGTERM and SIGKILL when stopping workers",
+      {"--stop-timeout,--stop_timeout", "PET_STOP_TIMEOUT", false, nullptr,
+       "refrun only: seconds between SIGTERM and SIGKILL when stopping workers (default "
+       "TORCH_ELASTIC_SHUTDOWN_TIMEOUT, else 30)",
        [](LaunchConfig& c, const std::string& o, const std::string& v) {
          c.stop_timeout = non_negative_seconds(o, v);
+       }},
+      // Upstream's name for the same grace (an int there); after
+      // --stop-timeout, so it wins when both are given.
+      {"--shutdown-timeout,--shutdown_timeout", "PET_SHUTDOWN_TIMEOUT", false, nullptr,
+       "Seconds between SIGTERM and SIGKILL when stopping workers (default "
+       "TORCH_ELASTIC_SHUTDOWN_TIMEOUT, else 30)",
+       [](LaunchConfig& c, const std::string& o, const std::string& v) {
+         c.stop_timeout = non_negative_int(o, v);
+       }},
+      {"--event-log-handler,--event_log_handler", "PET_EVENT_LOG_HANDLER", false, "null",
+       "Where worker status events go: null, console (JSON lines on stderr) or "
+       "dynamic_rendezvous",
+       [](LaunchConfig& c, const std::string& o, const std::string& v) {
+         c.event_log_handler = one_of(o, v, {"null", "console", "dynamic_rendezvous"});
+       }},
+      // Upstream gives this option no PET_ variable.
+      {"--numa-binding,--numa_binding", nullptr, false, nullptr,
+       "Bind each worker to the NUMA node of its GPU: node, socket, exclusive or core-complex",
+       [](LaunchConfig& c, const std::string& o, const std::string& v) {
+         c.numa_binding = one_of(o, v, {"node", "socket", "exclusive", "core-complex"});
+       }},
+      {"--duplicate-stdout-filters,--duplicate_stdout_filters", "PET_DUPLICATE_STDOUT_FILTERS",
+       false, nullptr,
+       "Copy tee'd stdout lines containing any of these comma-separated strings (,, for a "
+       "comma) to attempt_N/filtered_stdout.log",
+       [](LaunchConfig& c, const std::string&, const std::string& v) {
+         c.duplicate_stdout_filters = comma_separated_list(v);
+       }},
+      {"--duplicate-stderr-filters,--duplicate_stderr_filters", "PET_DUPLICATE_STDERR_FILTERS",
+       false, nullptr, "The same for stderr, to attempt_N/filtered_stderr.log",
+       [](LaunchConfig& c, const std::string&, const std::string& v) {
+         c.duplicate_stderr_filters = comma_separated_list(v);
        }},
   };
 }

@@ -16,7 +16,7 @@ struct OptionRow {
   // CLI11 spellings: short first if any, then the dash and the underscore
   // long forms ("-r,--redirects", "--nproc-per-node,--nproc_per_node").
   const char* names;
-  const char* pet;  // "PET_NPROC_PER_NODE"
+  const char* pet;  // "PET_NPROC_PER_NODE"; nullptr: no variable (as upstream)
   bool flag;        // takes no value
   // Parsed like a given value when neither the command line nor PET_ gives
   // one; nullptr: no default (LaunchConfig's empty member stands). Shown in

@@ -98,6 +98,31 @@ std::string non_empty(const std::string& option, const std::string& value, const
   return v;
 }
 
+std::string one_of(const std::string& option, const std::string& value,
+                   const std::vector<std::string>& choices) {
+  std::string list;
+  for (const std::string& c : choices) {
+    if (c == value) return value;
+    list += (list.empty() ? "" : ", ") + c;
+  }
+  bad_value(option, value, "invalid choice (choose from " + list + ")");
+}
+
+std::vector<std::string> comma_separated_list(const std::string& value) {
+  std::vector<std::string> items(1);
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != ',') {
+      items.back() += value[i];
+    } else if (i + 1 < value.size() && value[i + 1] == ',') {
+      items.back() += ',';
+      ++i;
+    } else {
+      items.emplace_back();
+    }
+  }
+  return items;
+}
+
 bool flag_value(const std::string& value) {
   std::string v = common::trim(value);
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -29,6 +29,13 @@ int non_negative_int(const std::string& option, const std::string& value);
 double non_negative_seconds(const std::string& option, const std::string& value);
 // The trimmed value; an error when that is empty.
 std::string non_empty(const std::string& option, const std::string& value, const std::string& why);
+// `value` when it is one of `choices` (argparse's choices=); else an error
+// listing them.
+std::string one_of(const std::string& option, const std::string& value,
+                   const std::vector<std::string>& choices);
+// Upstream's comma_separated_list: split at ",", where ",," is a literal
+// comma; "" is one empty filter (which every line contains).
+std::vector<std::string> comma_separated_list(const std::string& value);
 // A flag's value from PET_*: any set value other than "", 0, false or no
 // counts, as upstream's env action does for store_true.
 bool flag_value(const std::string& value);

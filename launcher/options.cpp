@@ -85,7 +85,7 @@ void apply_rows(CommandLine& cl, const Environment& env, LaunchConfig& c) {
     std::string name = long_name(row);
     if (cl.on_command_line(name)) {
       row.apply(c, name, row.flag ? "1" : cl.values[name]);
-    } else if (auto it = env.find(row.pet); it != env.end()) {
+    } else if (auto it = row.pet ? env.find(row.pet) : env.end(); it != env.end()) {
       row.apply(c, name, it->second);
     } else if (row.default_value) {
       row.apply(c, name, row.default_value);

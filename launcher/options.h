@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,13 @@ namespace refrun {
 using Environment = common::Environment;
 
 struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The command line is fine, but the job cannot run here (e.g. --numa-binding
+// without a GPU per worker): one line, exit 1 (upstream fails the agent),
+// nothing started.
+struct LaunchError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
@@ -53,7 +61,15 @@ struct LaunchConfig {
   std::string logs_specs = "default";
   std::vector<int> signals_to_handle{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
   bool virtual_local_rank = false;
-  double stop_timeout = 30.0;  // seconds between SIGTERM and SIGKILL
+  // Seconds between SIGTERM and SIGKILL (--shutdown-timeout, refrun's
+  // --stop-timeout); unset: TORCH_ELASTIC_SHUTDOWN_TIMEOUT or 30, resolved
+  // by prepare_launch().
+  std::optional<double> stop_timeout;
+  std::string event_log_handler = "null";  // null, console, dynamic_rendezvous
+  std::string numa_binding;                // "": none; node, socket, exclusive, core-complex
+  // --duplicate-std{out,err}-filters: substrings; empty: no filtered file.
+  std::vector<std::string> duplicate_stdout_filters;
+  std::vector<std::string> duplicate_stderr_filters;
   std::string script;
   std::vector<std::string> script_args;
   friend bool operator==(const LaunchConfig&, const LaunchConfig&) = default;

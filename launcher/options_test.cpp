@@ -37,7 +37,10 @@ TEST(Options, Defaults) {
   EXPECT_EQ(c.master_addr, "127.0.0.1");
   EXPECT_EQ(c.master_port, 29500);
   EXPECT_EQ(c.logs_specs, "default");
-  EXPECT_EQ(c.stop_timeout, 30.0);
+  EXPECT_EQ(c.stop_timeout, std::nullopt);  // resolved by prepare_launch
+  EXPECT_EQ(c.event_log_handler, "null");
+  EXPECT_TRUE(c.numa_binding.empty());
+  EXPECT_TRUE(c.duplicate_stdout_filters.empty() && c.duplicate_stderr_filters.empty());
   EXPECT_EQ(c.signals_to_handle, (std::vector<int>{SIGTERM, SIGINT, SIGHUP, SIGQUIT}));
   EXPECT_FALSE(c.no_python || c.module || c.run_path || c.standalone || c.virtual_local_rank);
   EXPECT_EQ(c.script, "train.py");
@@ -98,6 +101,10 @@ TEST(Options, AllOptionsParse) {
                           "--signals-to-handle=TERM,SIGUSR1",
                           "--virtual-local-rank",
                           "--stop-timeout=0.5",
+                          "--event-log-handler=console",
+                          "--numa-binding=socket",
+                          "--duplicate-stdout-filters=a,,b,c",
+                          "--duplicate_stderr_filters=",
                           "mod"});
   EXPECT_EQ(c.min_nodes, 1);
   EXPECT_EQ(c.max_nodes, 2);
@@ -122,6 +129,35 @@ TEST(Options, AllOptionsParse) {
   EXPECT_EQ(c.local_addr, "10.0.0.1");
   EXPECT_EQ(c.signals_to_handle, (std::vector<int>{SIGTERM, SIGUSR1}));
   EXPECT_EQ(c.stop_timeout, 0.5);
+  EXPECT_EQ(c.event_log_handler, "console");
+  EXPECT_EQ(c.numa_binding, "socket");
+  EXPECT_EQ(c.duplicate_stdout_filters, (std::vector<std::string>{"a,b", "c"}));
+  EXPECT_EQ(c.duplicate_stderr_filters, std::vector<std::string>{""});  // matches every line
+}
+
+TEST(Options, ShutdownTimeoutIsUpstreamsNameForTheGrace) {
+  EXPECT_EQ(parse({"--shutdown-timeout=7", "s"}).stop_timeout, 7.0);
+  EXPECT_EQ(parse({"s"}, {{"PET_SHUTDOWN_TIMEOUT", "9"}}).stop_timeout, 9.0);
+  EXPECT_EQ(parse({"--stop-timeout=1", "--shutdown_timeout=2", "s"}).stop_timeout, 2.0);
+  // An int upstream (type=int), non-negative.
+  EXPECT_NE(usage_error({"--shutdown-timeout=1.5", "s"}).find("--shutdown-timeout 1.5"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"--shutdown-timeout=-1", "s"}).find("must not be negative"),
+            std::string::npos);
+}
+
+TEST(Options, NumaBindingHasNoPetVariable) {
+  EXPECT_TRUE(parse({"s"}, {{"PET_NUMA_BINDING", "node"}}).numa_binding.empty());
+}
+
+TEST(Options, CommaSeparatedListAsUpstream) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(comma_separated_list("apple,orange"), (V{"apple", "orange"}));
+  EXPECT_EQ(comma_separated_list("a,,b"), V{"a,b"});
+  EXPECT_EQ(comma_separated_list("a,,,b"), (V{"a,", "b"}));
+  EXPECT_EQ(comma_separated_list(",,,"), (V{",", ""}));
+  EXPECT_EQ(comma_separated_list("x,"), (V{"x", ""}));
+  EXPECT_EQ(comma_separated_list(""), V{""});
 }
 
 TEST(Options, PetEnvironmentFallback) {
@@ -187,6 +223,14 @@ TEST(Options, BadValuesNameTheOptionAndTheValue) {
            {{"--monitor-interval=0", "s"}, "--monitor-interval 0: "},
            {{"--start-method=thread", "s"}, "--start-method thread: "},
            {{"--stop-timeout=-2", "s"}, "--stop-timeout -2: "},
+           {{"--tee=01", "s"}, "--tee 01: "},
+           {{"--tee= 1", "s"}, "--tee  1: "},
+           {{"--tee=10:1", "s"}, "--tee 10:1: "},
+           {{"--redirects=+1", "s"}, "--redirects +1: "},
+           {{"--event-log-handler=file", "s"}, "--event-log-handler file: invalid choice"},
+           {{"--numa-binding=all", "s"}, "--numa-binding all: invalid choice"},
+           {{"--nproc-per-node", "--no-python", "s"}, "--nproc-per-node: expected one argument"},
+           {{"-r", "--tee=1", "s"}, "-r: expected one argument"},
            {{"--nproc-per-node=", "s"}, "Unsupported nproc_per_node value"},
            {{"--bogus", "s"}, "--bogus: unrecognized option"},
            {{"--nproc-per-node"}, "--nproc-per-node"},

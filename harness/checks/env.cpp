@@ -1,5 +1,6 @@
 // `env` and `world_size`: the variables each worker saw (from its start
 // event), per rank, node or the final (succeeded) world.
+#include <map>
 #include <set>
 
 #include "check_text.h"
@@ -16,6 +17,8 @@ struct EnvExpect {
   std::optional<std::regex> re;       // compiled
   std::optional<bool> present;
   bool same_across_ranks = false;
+  // One value per node, and no two nodes alike (e.g. each job's own run id).
+  bool distinct_per_node = false;
   std::optional<int> rank;  // only this rank's workers
   std::string node;         // only the workers of this node ("" = all)
   bool succeeded = false;   // only the workers that exited 0 (the final world)
@@ -32,11 +35,14 @@ EnvExpect parse_one(const ExpectInput& in, const Json& a, const std::string& p) 
   if (ee.regex) ee.re = in.regex(*ee.regex, er.pointer("regex"));
   ee.present = er.boolean("present");
   ee.same_across_ranks = er.boolean("same_across_ranks").value_or(false);
+  ee.distinct_per_node = er.boolean("distinct_per_node").value_or(false);
   if (auto rk = er.integer("rank")) ee.rank = static_cast<int>(*rk);
   ee.node = er.string("node").value_or("");
   ee.succeeded = er.boolean("succeeded").value_or(false);
-  if (!ee.equals && !ee.regex && !ee.present && !ee.same_across_ranks)
-    field_error(p, "give at least one of equals, regex, present, same_across_ranks");
+  if (!ee.equals && !ee.regex && !ee.present && !ee.same_across_ranks && !ee.distinct_per_node)
+    field_error(p,
+                "give at least one of equals, regex, present, same_across_ranks, "
+                "distinct_per_node");
   er.finish();
   return ee;
 }
@@ -44,6 +50,29 @@ EnvExpect parse_one(const ExpectInput& in, const Json& a, const std::string& p) 
 std::string check_name(const EnvExpect& ee) {
   return "env " + ee.var + (ee.rank ? " (rank " + std::to_string(*ee.rank) + ")" : "") +
          (ee.node.empty() ? "" : " (node " + ee.node + ")") + (ee.succeeded ? " (succeeded)" : "");
+}
+
+void judge_distinct_per_node(const EnvExpect& ee, const std::string& check, Judging& j) {
+  std::map<std::string, std::set<std::string>> by_node;
+  for (auto* e : j.started()) {
+    auto it = e->env.find(ee.var);
+    by_node[e->node].insert(it == e->env.end() ? "<unset>" : it->second);
+  }
+  std::map<std::string, std::string> owner;  // value -> node
+  for (auto& [node, values] : by_node) {
+    std::string all;
+    for (auto& v : values) all += (all.empty() ? "" : ", ") + v;
+    if (values.size() != 1) {
+      j.fail(check, "one value per node", "node " + node + ": " + all);
+      return;
+    }
+    auto [it, fresh] = owner.emplace(*values.begin(), node);
+    if (!fresh) {
+      j.fail(check, "a different value on every node",
+             "nodes " + it->second + " and " + node + ": " + *values.begin());
+      return;
+    }
+  }
 }
 
 // One expectation over the workers it selects; the first mismatch fails it.
@@ -82,6 +111,7 @@ void judge_one(const EnvExpect& ee, const std::set<int>& succeeded_pids, Judging
     for (auto& v : values) all += (all.empty() ? "" : ", ") + v;
     j.fail(check, "the same value in every worker", "values: " + all);
   }
+  if (ee.distinct_per_node) judge_distinct_per_node(ee, check, j);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ struct SummaryExpect {
   std::string node;  // "" = first node
   std::optional<int> root_cause_rank;
   std::optional<int> exit_code;
+  std::optional<std::string> time;  // the root cause's time, as printed
 };
 
 }  // namespace
@@ -25,7 +26,9 @@ FailureSummary parse_failure_summary(const std::string& console) {
   std::string rest = console.substr(pos);
   static const std::regex rank_re("rank\\s*:\\s*(-?\\d+)");
   static const std::regex exit_re("exitcode\\s*:\\s*(-?\\d+)");
+  static const std::regex time_re("time\\s*:\\s*(\\S+)");
   std::smatch m;
+  if (std::regex_search(rest, m, time_re)) s.time = m[1];
   if (std::regex_search(rest, m, rank_re)) s.root_cause_rank = std::stoi(m[1]);
   if (std::regex_search(rest, m, exit_re)) {
     s.exit_code = std::stoi(m[1]);
@@ -43,6 +46,7 @@ std::any parse_failure_summary(const ExpectInput& in) {
   se.node = sr.string("node").value_or("");
   if (auto v = sr.integer("root_cause_rank")) se.root_cause_rank = static_cast<int>(*v);
   if (auto v = sr.integer("exit_code")) se.exit_code = static_cast<int>(*v);
+  se.time = sr.string("time");
   sr.finish();
   return se;
 }
@@ -62,6 +66,8 @@ void judge_failure_summary(const std::any& spec, Judging& j) {
            std::to_string(sum.root_cause_rank));
   if (se.exit_code && *se.exit_code != sum.exit_code)
     j.fail("failure summary exit code", std::to_string(*se.exit_code), std::to_string(sum.exit_code));
+  if (se.time && *se.time != sum.time)
+    j.fail("failure summary time", *se.time, sum.time.empty() ? "none" : sum.time);
 }
 
 }  // namespace launchcheck

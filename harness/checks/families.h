@@ -56,6 +56,15 @@ void judge_failure_summary(const std::any& spec, Judging& j);
 std::any parse_duration(const ExpectInput& in);
 void judge_duration(const std::any& spec, Judging& j);
 
+std::any parse_timing(const ExpectInput& in);
+void judge_timing(const std::any& spec, Judging& j);
+
+std::any parse_fds(const ExpectInput& in);
+void judge_fds(const std::any& spec, Judging& j);
+
+std::any parse_json_files(const ExpectInput& in);
+void judge_json_files(const std::any& spec, Judging& j);
+
 // Parts exposed for unit tests.
 struct LineIntegrityResult {
   int missing = 0, duplicated = 0, broken = 0;
@@ -71,6 +80,7 @@ struct FailureSummary {
   int root_cause_rank = -1;
   int exit_code = 0;
   bool exit_is_signal = false;
+  std::string time;  // the root cause's "time" field, as printed
 };
 FailureSummary parse_failure_summary(const std::string& console);
 

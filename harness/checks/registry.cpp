@@ -24,6 +24,9 @@ const std::vector<Check>& check_table() {
       {"files",            nullptr,                parse_files,           judge_files},
       {"failure_summary",  nullptr,                parse_failure_summary, judge_failure_summary},
       {"duration_s",       nullptr,                parse_duration,        judge_duration},
+      {"timing",           nullptr,                parse_timing,          judge_timing},
+      {"fds",              always,                 parse_fds,             judge_fds},
+      {"json_files",       nullptr,                parse_json_files,      judge_json_files},
   };
   // clang-format on
   return table;

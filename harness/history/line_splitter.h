@@ -13,6 +13,8 @@ class LineSplitter {
   std::vector<std::string> feed(const char* data, size_t n);
   // Whatever is left without a newline.
   std::string rest() { return std::move(partial_); }
+  // The same, left in place: the line being written.
+  const std::string& pending() const { return partial_; }
 
  private:
   std::string partial_;

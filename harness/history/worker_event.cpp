@@ -52,6 +52,11 @@ std::optional<WorkerEvent> parse_event_line(const std::string& line, std::string
   if (j.contains("env") && j["env"].is_object())
     for (auto it = j["env"].begin(); it != j["env"].end(); ++it)
       if (it->is_string()) e.env[it.key()] = it->get<std::string>();
+  if (j.contains("fds") && j["fds"].is_object()) {
+    e.fds.emplace();
+    for (auto it = j["fds"].begin(); it != j["fds"].end(); ++it)
+      if (it->is_string()) (*e.fds)[it.key()] = it->get<std::string>();
+  }
   e.step = opt_str(j, "step");
   e.sig = opt_str(j, "sig");
   e.action = opt_str(j, "action");

@@ -21,6 +21,9 @@ struct WorkerEvent {
   int ppid = 0, pgid = 0;
   std::string role;
   std::map<std::string, std::string> env;
+  // What each open descriptor pointed at when the worker started (fd ->
+  // readlink target); nullopt when the fixture did not say.
+  std::optional<std::map<std::string, std::string>> fds;
   // step / signal / grandchild / exit
   std::string step;
   std::string sig, action;

@@ -19,6 +19,15 @@ TEST(WorkerEvent, ParsesAStartEvent) {
   EXPECT_FALSE(e->local_rank.has_value());
   EXPECT_EQ(e->env.at("RANK"), "1");
   EXPECT_EQ(e->node, "n0");
+  EXPECT_FALSE(e->fds.has_value());
+}
+
+TEST(WorkerEvent, StartEventFdTargets) {
+  std::string why;
+  auto e = parse_event_line(
+      R"({"ev":"start","pid":12,"fds":{"0":"/dev/null","7":"/t/marker"}})", &why);
+  ASSERT_TRUE(e && e->fds) << why;
+  EXPECT_EQ(e->fds->at("7"), "/t/marker");
 }
 
 TEST(WorkerEvent, RejectsBrokenLines) {

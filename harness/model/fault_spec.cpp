@@ -54,6 +54,11 @@ Trigger parse_trigger(const Json& j, const std::string& ptr) {
       field_error(r.pointer("node"), "\"node\" goes only with output_matches");
     t.node = *n;
   }
+  if (auto p = r.boolean("partial")) {
+    if (t.kind != Trigger::Kind::kOutputMatches)
+      field_error(r.pointer("partial"), "\"partial\" goes only with output_matches");
+    t.partial = *p;
+  }
   if (auto d = r.number("delay_s")) t.delay_s = *d;
   r.finish();
   return t;

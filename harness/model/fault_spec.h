@@ -17,6 +17,7 @@ struct Trigger {
   int attempt = -1;    // kAttemptStarted; kRankStarted: -1 = any attempt
   int rank = -1;       // kRankStarted
   std::string regex;   // kOutputMatches, as written
+  bool partial = false;  // kOutputMatches: also the console's unterminated last line
   std::string node;    // kAgentExited; kOutputMatches: "" = any node
   double delay_s = 0;  // extra wait after the trigger fired
 };

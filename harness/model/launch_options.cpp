@@ -29,6 +29,11 @@ const std::map<std::string, bool>& known_launch_options() {
       {"logs_specs", false},
       {"signals_to_handle", false},
       {"virtual_local_rank", true},
+      {"event_log_handler", false},
+      {"numa_binding", false},
+      {"duplicate_stdout_filters", false},
+      {"duplicate_stderr_filters", false},
+      {"shutdown_timeout", false},
   };
   return options;
 }

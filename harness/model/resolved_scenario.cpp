@@ -18,6 +18,9 @@ ResolvedNode resolve_node(const NodeSpec& n, const std::string& ptr, Placeholder
   out.host = n.host;
   out.held = n.held;
   out.start_after_s = n.start_after_s;
+  out.stdout_unread = n.stdout_unread;
+  for (auto& [fd, path] : n.open_fds)
+    out.open_fds[fd] = substitute(ph, path, ptr + "/open_fds/" + std::to_string(fd));
   if (n.raw_args) {
     out.raw_args.emplace();
     for (size_t i = 0; i < n.raw_args->size(); ++i)

@@ -32,6 +32,8 @@ struct ResolvedNode {
   std::vector<std::pair<std::string, std::optional<std::string>>> env;
   bool held = false;
   double start_after_s = 0;
+  bool stdout_unread = false;
+  std::map<int, std::string> open_fds;  // substituted
 };
 
 struct ResolvedFault {

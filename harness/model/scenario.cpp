@@ -91,6 +91,26 @@ void parse_start(ObjectReader& r, NodeSpec& n) {
   sr.finish();
 }
 
+void parse_console_and_fds(ObjectReader& r, NodeSpec& n) {
+  if (auto out = r.string("stdout")) {
+    if (*out != "read" && *out != "unread")
+      field_error(r.pointer("stdout"), "stdout must be \"read\" or \"unread\"");
+    n.stdout_unread = *out == "unread";
+  }
+  const Json* fds = r.get("open_fds");
+  if (!fds) return;
+  ObjectReader fr(*fds, r.pointer("open_fds"));
+  for (auto it = fds->begin(); it != fds->end(); ++it) {
+    fr.get(it.key());
+    const std::string& k = it.key();
+    // A POSIX shell redirects only single-digit descriptors; 0-2 are stdio.
+    if (k.size() != 1 || k[0] < '3' || k[0] > '9')
+      field_error(fr.pointer(k), "a descriptor number from 3 to 9");
+    if (!it->is_string()) field_error(fr.pointer(k), "expected a file path");
+    n.open_fds[k[0] - '0'] = checked(it->get<std::string>(), fr.pointer(k));
+  }
+}
+
 NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index,
                     const std::vector<std::string>& hosts) {
   ObjectReader r(j, ptr);
@@ -107,6 +127,7 @@ NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index,
   parse_options(r, n);
   parse_env(r, n);
   parse_start(r, n);
+  parse_console_and_fds(r, n);
   auto raw = r.strings("raw_args");
   if (raw) {
     std::vector<std::string> args;

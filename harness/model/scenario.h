@@ -37,6 +37,12 @@ struct NodeSpec {
   WorkerSpec worker;
   // A literal command line after the launcher command; replaces options+worker.
   std::optional<std::vector<std::string>> raw_args;
+  // "unread": the runner holds the launcher's stdout pipe but reads nothing
+  // until the launcher has exited (a console nobody reads).
+  bool stdout_unread = false;
+  // Descriptors (3..9) the launcher inherits, not close-on-exec, each open
+  // for appending on a file (created if missing).
+  std::map<int, std::string> open_fds;
 };
 
 struct Scenario {

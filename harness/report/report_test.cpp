@@ -78,6 +78,14 @@ TEST(Report, ResultsRoundTripThroughJson) {
   EXPECT_EQ(j["counts"]["fail"], 1);
 }
 
+TEST(Report, ResultTextSurvivesBytesThatAreNotUtf8) {
+  auto f = result(Status::kFail);
+  f.failures.push_back({"output console", "bad \xff\xfe bytes", "bad ?? bytes"});
+  auto back = ScenarioResult::from_json(Json::parse(f.to_text()));
+  EXPECT_EQ(back.status, Status::kFail);
+  EXPECT_EQ(back.failures[0].expected, "bad \uFFFD\uFFFD bytes");
+  EXPECT_EQ(back.failures[0].actual, "bad ?? bytes");
+}
 
 TEST(Report, MatrixMarkdown) {
   auto a = result(Status::kPass);

@@ -19,6 +19,10 @@ Json ScenarioResult::to_json() const {
           {"repeat", repeat_index}};
 }
 
+std::string ScenarioResult::to_text() const {
+  return to_json().dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 ScenarioResult ScenarioResult::from_json(const Json& j) {
   ScenarioResult r;
   r.id = j.value("id", "");

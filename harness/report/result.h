@@ -26,6 +26,10 @@ struct ScenarioResult {
 
   bool ok() const { return !is_failure(status); }
   Json to_json() const;
+  // to_json() as text for the pipe. A failure may quote a launcher's raw
+  // output: bytes that are not UTF-8 become U+FFFD instead of throwing
+  // (which would lose the whole verdict).
+  std::string to_text() const;
   static ScenarioResult from_json(const Json& j);
 };
 

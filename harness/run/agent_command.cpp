@@ -30,6 +30,24 @@ void check_fixtures(const std::vector<std::string>& argv, const std::string& bui
         throw std::runtime_error("missing fixture " + a + " (build the fixtures first)");
 }
 
+// A node's open_fds: /bin/sh opens them (not close-on-exec) and execs the
+// launcher in its place, so the launcher starts with them as a scheduler's
+// leaked descriptors would be, and the reproduce line shows how.
+void wrap_open_fds(const ResolvedNode& n, AgentCommand& c) {
+  if (n.open_fds.empty() || c.exe.empty()) return;
+  std::string script = "exec";
+  std::vector<std::string> argv = {"/bin/sh", "-c", "", "sh"};
+  int i = 0;
+  for (auto& [fd, path] : n.open_fds) {
+    script += " " + std::to_string(fd) + ">>\"$" + std::to_string(++i) + "\"";
+    argv.push_back(path);
+  }
+  argv[2] = script + "; shift " + std::to_string(i) + "; exec \"$@\"";
+  argv.insert(argv.end(), c.argv.begin(), c.argv.end());
+  c.argv = std::move(argv);
+  c.exe = "/bin/sh";
+}
+
 }  // namespace
 
 AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p,
@@ -38,6 +56,7 @@ AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p,
   c.argv = render_argv(n, p);
   check_fixtures(c.argv, ctx.build_dir);
   c.exe = find_executable(c.argv[0]);
+  wrap_open_fds(n, c);
 
   std::vector<std::pair<std::string, std::optional<std::string>>> changes;
   for (auto& [k, v] : p.env) changes.emplace_back(k, v);

@@ -48,6 +48,19 @@ TEST(AgentCommand, EnvironmentIsOursPlusProfileNodeAndEventLog) {
             "LAUNCHCHECK_NODE=n0 /bin/sh -x --no-python --nproc-per-node=2 /w/worker step:1");
 }
 
+TEST(AgentCommand, OpenFdsAreOpenedByAShellThatExecsTheLauncher) {
+  AgentContext ctx{{{"PATH", "/bin"}}, "/run/events.jsonl", "/b"};
+  ResolvedNode n = node();
+  n.open_fds = {{7, "/t/marker"}, {9, "/t/other"}};
+  AgentCommand c = render_agent_command(n, profile("dash"), ctx);
+  EXPECT_EQ(c.exe, "/bin/sh");
+  EXPECT_EQ(c.argv, (std::vector<std::string>{"/bin/sh", "-c",
+                                              "exec 7>>\"$1\" 9>>\"$2\"; shift 2; exec \"$@\"",
+                                              "sh", "/t/marker", "/t/other", "/bin/sh", "-x",
+                                              "--no-python", "--nproc-per-node=2", "/w/worker",
+                                              "step:1"}));
+}
+
 TEST(AgentCommand, RawArgsReplaceOptionsAndWorker) {
   ResolvedNode n = node();
   n.raw_args = std::vector<std::string>{"--weird", "it's"};

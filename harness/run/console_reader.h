@@ -24,6 +24,8 @@ class ConsoleReader {
   bool open() const { return fd_ >= 0 && !eof_; }
   // Reads what is there now. Returns the whole lines completed by it.
   std::vector<std::string> read_available();
+  // The unterminated last line read so far ("" after a newline).
+  const std::string& pending() const { return lines_.pending(); }
   // The writers are gone and everything was read: stop watching, then close.
   bool at_eof() const { return eof_; }
   void close_now();

@@ -149,7 +149,9 @@ void Executor::watch_console(size_t i, bool err, int fd) {
   AgentRecord& rec = record_.agents[i];
   auto& reader = err ? agents_[i].err : agents_[i].out;
   reader = std::make_unique<ConsoleReader>(fd, err ? &rec.err : &rec.out);
-  loop_.watch_fd(fd, [this, i, err](uint32_t) { on_console(i, err); });
+  // An unread stdout is only read after the run (drain_consoles).
+  if (err || !s_.nodes[i].stdout_unread)
+    loop_.watch_fd(fd, [this, i, err](uint32_t) { on_console(i, err); });
 }
 
 void Executor::on_agent_exit(size_t i) {
@@ -168,6 +170,7 @@ void Executor::on_console(size_t i, bool err) {
   ConsoleReader& reader = *(err ? agents_[i].err : agents_[i].out);
   for (auto& line : reader.read_available())
     fire(scheduler_.on_output_line(record_.agents[i].node, line));
+  fire(scheduler_.on_output_fragment(record_.agents[i].node, reader.pending()));
   if (reader.at_eof()) {
     loop_.unwatch_fd(reader.fd());
     reader.close_now();

@@ -39,10 +39,22 @@ std::vector<size_t> FaultScheduler::on_worker_event(const WorkerEvent& e) {
 
 std::vector<size_t> FaultScheduler::on_output_line(const std::string& node,
                                                    const std::string& line) {
+  return on_output(node, line, false);
+}
+
+std::vector<size_t> FaultScheduler::on_output_fragment(const std::string& node,
+                                                       const std::string& fragment) {
+  if (fragment.empty()) return {};
+  return on_output(node, fragment, true);
+}
+
+std::vector<size_t> FaultScheduler::on_output(const std::string& node, const std::string& line,
+                                              bool fragment) {
   std::vector<size_t> out;
   for (size_t i = 0; i < faults_.size(); ++i) {
     const Trigger& t = faults_[i].when;
     if (fired_.count(i) || t.kind != Trigger::Kind::kOutputMatches) continue;
+    if (fragment && !t.partial) continue;
     if (!t.node.empty() && t.node != node) continue;
     if (!faults_[i].output_regex || !std::regex_search(line, *faults_[i].output_regex)) continue;
     fired_.insert(i);

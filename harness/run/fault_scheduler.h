@@ -24,6 +24,9 @@ class FaultScheduler {
   // Indices of faults whose trigger fires now. Each fires at most once.
   std::vector<size_t> on_worker_event(const WorkerEvent& e);
   std::vector<size_t> on_output_line(const std::string& node, const std::string& line);
+  // The console's unterminated last line, as it grows: only output_matches
+  // triggers with "partial" look at it (a progress bar without a newline).
+  std::vector<size_t> on_output_fragment(const std::string& node, const std::string& fragment);
   std::vector<size_t> on_agent_exit(const std::string& node);
   // Time triggers: (index, seconds after the run started).
   std::vector<std::pair<size_t, double>> timed() const;
@@ -38,6 +41,7 @@ class FaultScheduler {
   std::map<int, int> world_size_;
 
   std::vector<size_t> fire_if(const std::function<bool(const Trigger&)>& pred);
+  std::vector<size_t> on_output(const std::string& node, const std::string& text, bool fragment);
 };
 
 }  // namespace launchcheck

@@ -76,6 +76,18 @@ TEST(FaultScheduler, OutputAndAgentExit) {
   EXPECT_EQ(s.on_agent_exit("a"), std::vector<size_t>{2});
 }
 
+TEST(FaultScheduler, FragmentsFireOnlyPartialTriggers) {
+  Trigger whole, partial;
+  whole.kind = partial.kind = Trigger::Kind::kOutputMatches;
+  whole.regex = partial.regex = "progress 3/10";
+  partial.partial = true;
+  std::vector<ResolvedFault> faults = {fault(whole), fault(partial)};
+  FaultScheduler s(faults);
+  EXPECT_EQ(s.on_output_fragment("a", "[default0]:\rprogress 3/10"), std::vector<size_t>{1});
+  EXPECT_EQ(s.on_output_line("a", "[default0]:\rprogress 3/10"), std::vector<size_t>{0});
+  EXPECT_TRUE(s.on_output_fragment("a", "").empty());
+}
+
 // The regex that was resolved before the run is the one matched: a
 // placeholder in it is already its value.
 TEST(FaultScheduler, MatchesTheResolvedRegex) {

@@ -91,7 +91,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
       r.reason = e.what();
     }
     r.repeat_index = repeat_index;
-    std::string text = r.to_json().dump();
+    std::string text = r.to_text();
     size_t off = 0;
     while (off < text.size()) {
       ssize_t n = write(fds[1], text.data() + off, text.size() - off);

@@ -330,6 +330,29 @@ TEST_F(C10dE2E, WorkerFailureOnOneNodeRestartsEveryNodeOnce) {
   EXPECT_EQ(ranks(1, 8), range(8));
 }
 
+TEST_F(C10dE2E, FailureWithNoRestartsLeftEndsEveryNodeAtOnce) {
+  // Rank 5 (node 1) fails for good: node 1 closes the rendezvous, node 0
+  // stops its workers at once and fails naming node 1; nobody re-forms.
+  for (const char* nnodes : {"--nnodes=2", "--nnodes=1:2"}) {
+    std::string w = script("[ \"$RANK\" = 5 ] && { sleep 0.2; exit 3; }\nsleep 30");
+    std::vector<std::string> args = {nnodes, "--nproc-per-node=4",
+                                     std::string("--rdzv-id=end") + nnodes[8], fast};
+    Refrun& a = start(args, w);
+    wait_listening();
+    Refrun& b = start(args, w);
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(wait_exit(b, 20s), 1) << log_of(b);
+    EXPECT_EQ(wait_exit(a, 20s), 1) << log_of(a);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+    EXPECT_NE(log_of(a).find("the job failed on node rank 1 ("), std::string::npos) << log_of(a);
+    EXPECT_EQ(log_of(a).find("restarting"), std::string::npos) << log_of(a);
+    EXPECT_EQ(ranks(0, 4), std::set<int>{}) << nnodes;  // never a smaller world
+    for (auto& f : fs::directory_iterator(dir))
+      if (f.path().filename().string().rfind("w_", 0) == 0) fs::remove(f.path());
+    port = common::pick_free_port("127.0.0.1");
+  }
+}
+
 TEST_F(C10dE2E, GarbageSentToTheStoreDoesNotHurtTheJob) {
   std::string w = script("[ -f \"$D/go\" ] || { while [ ! -f \"$D/go\" ]; do sleep 0.02; done; }");
   std::vector<std::string> args = {"--nnodes=2", "--nproc-per-node=2", "--rdzv-id=junk", fast};

@@ -82,6 +82,8 @@ void C10dRendezvous::post(std::function<void()> f) {
 void C10dRendezvous::next_round(int restart_count, Done done, Fail fail) {
   if (state_ == State::kDone) return post([fail] { fail("rendezvous is shut down"); });
   if (!lost_.empty()) return post([this, fail] { fail(lost_); });
+  if (!closed_.empty())
+    return post([this, fail] { fail("rendezvous '" + params_.run_id + "' is closed: " + closed_); });
   state_ = State::kJoining;
   if (client_->connected()) return join(restart_count, std::move(done), std::move(fail));
   client_->connect([this, restart_count, done, fail] { join(restart_count, done, fail); },
@@ -184,7 +186,8 @@ void C10dRendezvous::running(Done done) {
 }
 
 void C10dRendezvous::on_push(const json& msg) {
-  if (msg.value("push", "") != "membership_change") return;
+  if (msg.value("push", "") == "closed") return on_closed_push(msg);
+  if (msg.value("push", "") != "membership_change" || !closed_.empty()) return;
   if (msg.value("round", -1) != result_.round) return;
   if (state_ == State::kResolving) {
     // The round broke before this agent got its master address (e.g. node
@@ -208,6 +211,30 @@ void C10dRendezvous::on_lost(const std::string& why) {
     post([this, why] {
       if (on_lost_) on_lost_(why);
     });
+}
+
+void C10dRendezvous::on_closed_push(const json& msg) {
+  if (msg.value("run_id", "") != params_.run_id || !closed_.empty()) return;
+  closed_ = msg.value("reason", std::string("another node failed"));
+  // A join in progress is failed by the store itself; running workers and
+  // the exit barrier hear it here.
+  if (state_ == State::kRunning || state_ == State::kBarrier)
+    post([this] {
+      if (on_closed_) on_closed_(closed_);
+    });
+}
+
+void C10dRendezvous::close_failed(const std::string& why, std::function<void()> done) {
+  if (!client_ || !client_->connected() || !lost_.empty()) return post(done);
+  std::string reason =
+      "node rank " + std::to_string(result_.group_rank) + " (" + node_id_ + "): " + why;
+  // The store host stays up until the others heard it and left (bounded by
+  // close_timeout), so the news is not lost with the store.
+  auto told = [this, done] { wait_for_others(done); };
+  client_->request(
+      {{"op", "close"}, {"run_id", params_.run_id}, {"node", node_id_}, {"reason", reason}},
+      conf_.read_timeout, [told](const json&) { told(); },
+      [told](const std::string&) { told(); });
 }
 
 void C10dRendezvous::exit_barrier(std::function<void()> done, Fail fail) {

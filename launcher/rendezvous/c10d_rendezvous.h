@@ -23,6 +23,8 @@ class C10dRendezvous : public Rendezvous {
   void next_round(int restart_count, Done done, Fail fail) override;
   void on_membership_change(std::function<void()> cb) override { on_change_ = std::move(cb); }
   void on_lost(std::function<void(const std::string&)> cb) override { on_lost_ = std::move(cb); }
+  void close_failed(const std::string& why, std::function<void()> done) override;
+  void on_closed(std::function<void(const std::string&)> cb) override { on_closed_ = std::move(cb); }
   void exit_barrier(std::function<void()> done, Fail fail) override;
   void shutdown() override;
 
@@ -52,6 +54,8 @@ class C10dRendezvous : public Rendezvous {
   std::string lost_;
   std::function<void()> on_change_;
   std::function<void(const std::string&)> on_lost_;
+  std::function<void(const std::string&)> on_closed_;
+  std::string closed_;  // why another agent closed the rendezvous
   common::EventLoop::TimerId close_timer_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
@@ -61,6 +65,7 @@ class C10dRendezvous : public Rendezvous {
   void running(Done done);
   void on_push(const nlohmann::json& msg);
   void on_lost(const std::string& why);
+  void on_closed_push(const nlohmann::json& msg);
   void wait_for_others(std::function<void()> done);
 };
 

@@ -68,6 +68,21 @@ class Rendezvous {
   // round: the agent stops its workers and fails with that reason.
   virtual void on_lost(std::function<void(const std::string& why)> cb) { (void)cb; }
 
+  // The job failed here (this agent's workers failed with no restarts
+  // left): close the rendezvous for every agent, as upstream's shutdown
+  // after a failure does. The others are told at once (on_closed) and no
+  // round forms again. `why` says what failed; `done` runs once the others
+  // were told or cannot be (then the agent may exit).
+  virtual void close_failed(const std::string& why, std::function<void()> done) {
+    (void)why;
+    done();
+  }
+
+  // While workers run or wait at the exit barrier: another agent closed the
+  // rendezvous because the job failed there; `why` names that node and what
+  // failed. There is no next round: the agent stops its workers and fails.
+  virtual void on_closed(std::function<void(const std::string& why)> cb) { (void)cb; }
+
   // Called when this agent's workers all succeeded: done runs once every
   // node has finished (the exit barrier), fail if that cannot happen.
   virtual void exit_barrier(std::function<void()> done, Fail fail) {

@@ -66,7 +66,7 @@ C10dConf parse_c10d_conf(const std::map<std::string, std::string>& conf) {
     // Other keys belong to other backends or to upstream features refrun
     // does not have; like upstream, they are ignored.
   }
-  if (!timeout_given) c.timeout = c.join_timeout;
+  if (!timeout_given) c.timeout = c.read_timeout;
   return c;
 }
 

@@ -14,8 +14,9 @@ struct C10dConf {
   std::chrono::milliseconds join_timeout{600000};
   std::chrono::milliseconds last_call_timeout{30000};
   std::chrono::milliseconds close_timeout{30000};
-  // How long connecting to the store may take (retrying); default: join_timeout.
-  std::chrono::milliseconds timeout{600000};
+  // How long connecting to the store may take (retrying); default:
+  // read_timeout, the connect timeout upstream gives its TCPStore client.
+  std::chrono::milliseconds timeout{60000};
   // How long a store request may wait for its reply.
   std::chrono::milliseconds read_timeout{60000};
   std::chrono::milliseconds keep_alive_interval{5000};

@@ -14,7 +14,7 @@ TEST(C10dConf, UpstreamDefaults) {
   EXPECT_EQ(c.last_call_timeout, 30s);
   EXPECT_EQ(c.close_timeout, 30s);
   EXPECT_EQ(c.read_timeout, 60s);
-  EXPECT_EQ(c.timeout, 600s);  // follows join_timeout
+  EXPECT_EQ(c.timeout, 60s);  // follows read_timeout (upstream's TCPStore connect)
   EXPECT_EQ(c.keep_alive_window(), 15s);
   EXPECT_FALSE(c.is_host.has_value());
 }
@@ -27,11 +27,12 @@ TEST(C10dConf, ValuesAndFractions) {
                                 {"is_host", "false"},
                                 {"some_other_backend_key", "x"}});
   EXPECT_EQ(c.join_timeout, 5s);
-  EXPECT_EQ(c.timeout, 5s);
+  EXPECT_EQ(c.timeout, 60s);
   EXPECT_EQ(c.last_call_timeout, 250ms);
   EXPECT_EQ(c.keep_alive_window(), 400ms);
   EXPECT_EQ(c.is_host, false);
   EXPECT_EQ(parse_c10d_conf({{"join_timeout", "5"}, {"timeout", "2"}}).timeout, 2s);
+  EXPECT_EQ(parse_c10d_conf({{"read_timeout", "3"}}).timeout, 3s);
 }
 
 TEST(C10dConf, BadValuesNameKeyAndValue) {

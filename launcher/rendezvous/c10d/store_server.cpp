@@ -24,6 +24,7 @@ struct C10dStoreServer::Run : RoundSink {
   std::map<std::string, uint64_t> node_client;
   std::map<std::string, json> pending_join;     // node -> request id
   std::map<std::string, json> pending_barrier;  // node -> request id
+  std::string closed;  // why: the job failed on a node (op "close")
 
   Run(C10dStoreServer& s, std::string id) : server(s), run_id(std::move(id)) {}
 
@@ -265,6 +266,7 @@ json C10dStoreServer::handle(uint64_t id, const json& msg, bool& deferred) {
   }
   if (op == "join") return handle_join(id, msg, deferred);
   if (op == "barrier") return handle_barrier(id, msg, deferred);
+  if (op == "close") return handle_close(id, msg);
   return {{"ok", false}, {"error", "unknown op '" + op + "'"}};
 }
 
@@ -303,6 +305,8 @@ json C10dStoreServer::handle_join(uint64_t id, const json& msg, bool& deferred) 
         std::make_unique<RoundStateMachine>(run_id, min_nodes, max_nodes, last_call, *slot);
   }
   Run& run = *slot;
+  if (!run.closed.empty())
+    return {{"ok", false}, {"error", "rendezvous '" + run_id + "' is closed: " + run.closed}};
   auto owner = run.node_client.find(node.id);
   if (owner != run.node_client.end() && owner->second != id)
     return {{"ok", false}, {"error", "node id '" + node.id + "' is already taken"}};
@@ -337,6 +341,34 @@ json C10dStoreServer::handle_barrier(uint64_t id, const json& msg, bool& deferre
   reschedule(run);
   deferred = true;
   return {};
+}
+
+// A node's job failed: the run is closed for good. Every other agent of the
+// run is told (a push), joins waiting for a round fail, later ones too.
+json C10dStoreServer::handle_close(uint64_t id, const json& msg) {
+  std::string run_id = msg.at("run_id").get<std::string>();
+  std::string node = msg.at("node").get<std::string>();
+  std::string reason = msg.at("reason").get<std::string>();
+  auto r = runs_.find(run_id);
+  if (r == runs_.end()) return {{"ok", true}};  // nobody else to tell
+  Run& run = *r->second;
+  auto owner = run.node_client.find(node);
+  if (owner == run.node_client.end() || owner->second != id)
+    return {{"ok", false}, {"error", "node '" + node + "' is not joined on this connection"}};
+  if (!run.closed.empty()) return {{"ok", true}};
+  run.closed = reason;
+  for (auto& [other, client] : run.node_client)
+    if (other != node) send(client, {{"push", "closed"}, {"run_id", run_id}, {"reason", reason}});
+  auto joins = std::move(run.pending_join);
+  run.pending_join.clear();
+  for (auto& [other, req] : joins) {
+    auto client = run.node_client.find(other);
+    if (client != run.node_client.end())
+      send(client->second, {{"id", req},
+                            {"ok", false},
+                            {"error", "rendezvous '" + run_id + "' is closed: " + reason}});
+  }
+  return {{"ok", true}};
 }
 
 }  // namespace refrun

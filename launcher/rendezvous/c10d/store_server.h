@@ -80,6 +80,7 @@ class C10dStoreServer {
   nlohmann::json handle(uint64_t id, const nlohmann::json& msg, bool& deferred);
   nlohmann::json handle_join(uint64_t id, const nlohmann::json& msg, bool& deferred);
   nlohmann::json handle_barrier(uint64_t id, const nlohmann::json& msg, bool& deferred);
+  nlohmann::json handle_close(uint64_t id, const nlohmann::json& msg);
   void key_changed();
   void drop_client(uint64_t id);
   void reschedule(Run& run);
