@@ -117,11 +117,11 @@ void Executor::start_agent(size_t i) {
   opt.stdout_fd = out[1];
   opt.stderr_fd = err[1];
   opt.guard = &guard_;  // the agent registers its group before exec
-  if (setup_.hosts && !s_.nodes[i].host.empty()) setup_.hosts->place(s_.nodes[i].host, opt);
   // vfork (the default) waits for the exec, so a start that failed is
   // known here, with the step that failed.
   rec.start_ns = common::now_ns();
   try {
+    if (setup_.hosts && !s_.nodes[i].host.empty()) setup_.hosts->place(s_.nodes[i].host, opt);
     a.process = common::spawn(opt);
   } catch (const std::exception& e) {
     rec.exec_error = e.what();
