@@ -242,7 +242,13 @@ TEST_P(SpawnTest, EntersNamespacesBeforeTheCwdAndReportsAFailure) {
   EXPECT_EQ(output(o, &st, &err), "");
   EXPECT_EQ(st, ExitStatus::exited(127));
   EXPECT_NE(err.find("me: cannot enter a namespace for /bin/sh: "), std::string::npos) << err;
-  expect_failed_start(o, SpawnStep::kNamespace, "cannot enter a namespace for /bin/sh");
+  // The parent knows the step and errno too (unless it did not wait).
+  o.exec_error_prefix.clear();
+  Process p = spawn(o);
+  bool knows = GetParam() != Launcher::kForkNoWait;
+  EXPECT_EQ(p.exec_error(), knows ? EBADF : 0);
+  EXPECT_EQ(p.exec_error_step(), knows ? SpawnStep::kNamespace : SpawnStep::kNone);
+  EXPECT_EQ(p.wait(), ExitStatus::exited(127));
   close(uts);
 }
 
