@@ -20,6 +20,7 @@ enum class SpawnStep {
   kNone,          // no failure known
   kProcessGroup,  // setpgid
   kStdio,         // installing stdin/stdout/stderr
+  kNamespace,     // setns into a namespace it was to run in
   kChdir,         // the working directory
   kExec,          // execve itself
 };

@@ -11,6 +11,7 @@
 #include "common/spawn.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -89,6 +90,8 @@ const char* step_words(SpawnStep step) {
       return "cannot install stdio";
     case SpawnStep::kChdir:
       return "cannot chdir to ";
+    case SpawnStep::kNamespace:
+      return "cannot enter a namespace for ";
     case SpawnStep::kNone:
     case SpawnStep::kExec:
       break;
@@ -98,7 +101,8 @@ const char* step_words(SpawnStep step) {
 
 const char* step_object(SpawnStep step, const SpawnOptions& o) {
   if (step == SpawnStep::kChdir) return o.cwd.c_str();
-  if (step == SpawnStep::kNone || step == SpawnStep::kExec) return o.program.c_str();
+  if (step == SpawnStep::kNone || step == SpawnStep::kExec || step == SpawnStep::kNamespace)
+    return o.program.c_str();
   return "";
 }
 
@@ -185,6 +189,8 @@ class ChildSetup {
     reset_signals();
     if (o_.nofile_limit) setrlimit(RLIMIT_NOFILE, &*o_.nofile_limit);
     if (!install_stdio()) return fail(SpawnStep::kStdio);
+    for (auto [fd, type] : o_.enter_namespaces)
+      if (setns(fd, type) != 0) return fail(SpawnStep::kNamespace);
     if (!o_.cwd.empty() && chdir(o_.cwd.c_str()) != 0)
       return fail(SpawnStep::kChdir);
     close_descriptors(whitelist);

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/process.h"
@@ -49,6 +50,11 @@ struct SpawnOptions {
   // false: ignored signals stay ignored and the caller's mask is kept.
   bool reset_signals = true;
   std::optional<rlimit> nofile_limit;  // RLIMIT_NOFILE for the child
+  // Namespaces the child enters (setns(fd, nstype), in order) before the
+  // working directory is changed: a mount namespace resets the cwd to its
+  // root, so cwd is entered inside it. Used to run a program "on a host"
+  // of the harness' simulated network (harness/hosts/).
+  std::vector<std::pair<int, int>> enter_namespaces;
   // The child registers its process group here itself, before execve, so a
   // SIGKILL of the parent at any moment leaves nothing unguarded. Needs
   // new_process_group. The guard also learns the group in the parent.

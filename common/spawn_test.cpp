@@ -3,6 +3,7 @@
 #include "common/spawn.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -219,6 +220,36 @@ TEST_P(SpawnTest, ChdirFailureIsReportedAsSuch) {
   EXPECT_EQ(ok.exec_error_step(), SpawnStep::kNone);
   EXPECT_EQ(describe_exec_error(sh("true"), ok), "");
   ok.wait();
+}
+
+// Namespaces are entered before the cwd (a mount namespace resets it), and
+// one that cannot be entered fails the start as such, naming the program.
+TEST_P(SpawnTest, EntersNamespacesBeforeTheCwdAndReportsAFailure) {
+  int uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(uts, 0);
+  SpawnOptions o = sh("pwd");
+  o.cwd = "/tmp";
+  o.enter_namespaces = {{uts, CLONE_NEWUTS}};
+  ExitStatus st = ExitStatus::exited(1);
+  // Entering one's own namespace needs CAP_SYS_ADMIN: as root it works.
+  if (geteuid() == 0) {
+    EXPECT_EQ(output(o, &st), "/tmp\n");
+    EXPECT_EQ(st, ExitStatus::exited(0));
+  }
+  o.enter_namespaces = {{uts, CLONE_NEWUTS}, {-1, CLONE_NEWNET}};
+  o.exec_error_prefix = "me: ";
+  std::string err;
+  EXPECT_EQ(output(o, &st, &err), "");
+  EXPECT_EQ(st, ExitStatus::exited(127));
+  EXPECT_NE(err.find("me: cannot enter a namespace for /bin/sh: "), std::string::npos) << err;
+  // The parent knows the step and errno too (unless it did not wait).
+  o.exec_error_prefix.clear();
+  Process p = spawn(o);
+  bool knows = GetParam() != Launcher::kForkNoWait;
+  EXPECT_EQ(p.exec_error(), knows ? EBADF : 0);
+  EXPECT_EQ(p.exec_error_step(), knows ? SpawnStep::kNamespace : SpawnStep::kNone);
+  EXPECT_EQ(p.wait(), ExitStatus::exited(127));
+  close(uts);
 }
 
 // Reaping also gives the child's resource usage, as wait4 would.

@@ -20,5 +20,10 @@ bool parse_double(std::string_view s, double& out);
 // as Python's urlencode writes it: unreserved characters as they are, space
 // as '+', everything else %XX.
 std::string form_urlencode(std::string_view s);
+// Every occurrence of `from` (not empty) replaced by `to`, left to right.
+std::string replace_all(std::string s, const std::string& from, const std::string& to);
+// `s` as one word of a POSIX shell: unchanged when it is only safe
+// characters, else in single quotes.
+std::string shell_quote(const std::string& s);
 
 }  // namespace common

@@ -13,10 +13,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "common/process_table.h"
 #include "e2e_util.h"
+#include "host_probe.h"
+#include "namespaces.h"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -74,6 +77,13 @@ class Sigkill : public ::testing::Test {
     while (starts_below(dir_).size() < workers && std::chrono::steady_clock::now() < end)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::vector<common::ProcessInfo> below = common::descendants_of(lc, common::read_process_table());
+    // The network namespaces its processes are in (simulated hosts).
+    for (auto& p : below) {
+      char link[64];
+      std::string path = "/proc/" + std::to_string(p.pid) + "/ns/net";
+      ssize_t n = readlink(path.c_str(), link, sizeof link);
+      if (n > 0 && std::string(link, n) != own_net_) nets_.insert(std::string(link, n));
+    }
     kill(lc, SIGKILL);
     waitpid(lc, nullptr, 0);
     auto starts = starts_below(dir_);
@@ -92,6 +102,8 @@ class Sigkill : public ::testing::Test {
 
   std::string dir_;
   std::vector<pid_t> left_;
+  std::string own_net_ = fs::read_symlink("/proc/self/ns/net").string();
+  std::set<std::string> nets_;
 };
 
 // A launcher that leaves its workers in sessions of their own: only the
@@ -113,6 +125,29 @@ TEST_F(Sigkill, NothingOfABenchRunOfRefrunOutlivesIt) {
 TEST_F(Sigkill, NothingOfAScenarioRunOfRefrunOutlivesIt) {
   if (!fs::exists(std::string(BUILD_DIR) + "/bin/refrun")) GTEST_SKIP() << "refrun not built";
   kill_mid_run({"run", "--profile", "refrun", std::string(TESTDATA_DIR) + "/hang_refrun.json"}, 2);
+}
+
+// Simulated hosts: their processes die with launchcheck (the guard), and
+// then nothing holds their namespaces any more (descriptors only, no names,
+// nothing in the root namespace), so there is nothing to sweep.
+TEST_F(Sigkill, NothingOfARunOnHostsOutlivesIt) {
+  if (!fs::exists(std::string(BUILD_DIR) + "/bin/refrun")) GTEST_SKIP() << "refrun not built";
+  std::string why = hosts_unavailable_reason();
+  if (!why.empty()) GTEST_SKIP() << why;
+  std::set<std::string> links_before;
+  for (auto& l : fs::directory_iterator("/sys/class/net")) links_before.insert(l.path().filename());
+  kill_mid_run({"run", "--profile", "refrun", std::string(TESTDATA_DIR) + "/hang_refrun_on_hosts.json"},
+               2);
+  EXPECT_EQ(nets_.size(), 2u) << "the agents were not on two hosts";
+  for (auto& ns : nets_) {
+    bool held = true;
+    for (int i = 0; i < 100 && (held = namespace_held(ns)); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(held) << ns << " is still held after launchcheck was killed";
+  }
+  std::set<std::string> links_after;
+  for (auto& l : fs::directory_iterator("/sys/class/net")) links_after.insert(l.path().filename());
+  EXPECT_EQ(links_after, links_before);
 }
 
 }  // namespace

@@ -111,6 +111,43 @@ void parse_http(ObjectReader& r, Action& a) {
   hr.finish();
 }
 
+// isolate, partition, heal, kill_host: how many of them `r` holds.
+int parse_host_action(ObjectReader& r, Action& a) {
+  int kinds = 0;
+  if (auto h = r.string("isolate")) {
+    ++kinds;
+    a.kind = Action::Kind::kIsolate;
+    a.host = *h;
+  }
+  if (auto h = r.string("kill_host")) {
+    ++kinds;
+    a.kind = Action::Kind::kKillHost;
+    a.host = *h;
+  }
+  if (const Json* h = r.get("heal")) {
+    ++kinds;
+    a.kind = Action::Kind::kHeal;
+    if (!h->is_boolean() || !h->get<bool>()) field_error(r.pointer("heal"), "expected true");
+  }
+  if (const Json* p = r.get("partition")) {
+    ++kinds;
+    a.kind = Action::Kind::kPartition;
+    if (!p->is_array() || p->empty())
+      field_error(r.pointer("partition"), "expected groups of hosts: [[\"h0\"], [\"h1\", \"h2\"]]");
+    for (size_t g = 0; g < p->size(); ++g) {
+      std::string gp = r.pointer("partition") + "/" + std::to_string(g);
+      const Json& group = (*p)[g];
+      if (!group.is_array() || group.empty()) field_error(gp, "expected a non-empty array of hosts");
+      a.groups.emplace_back();
+      for (size_t i = 0; i < group.size(); ++i) {
+        if (!group[i].is_string()) field_error(gp + "/" + std::to_string(i), "expected a host name");
+        a.groups.back().push_back(group[i].get<std::string>());
+      }
+    }
+  }
+  return kinds;
+}
+
 Action parse_action(const Json& j, const std::string& ptr, const ServiceSpec& services) {
   ObjectReader r(j, ptr);
   Action a;
@@ -179,8 +216,11 @@ Action parse_action(const Json& j, const std::string& ptr, const ServiceSpec& se
     if (auto rep = sr.integer("repeat", 1, 100000000)) a.repeat = static_cast<int>(*rep);
     sr.finish();
   }
+  kinds += parse_host_action(r, a);
   if (kinds != 1)
-    field_error(ptr, "give exactly one of signal, start_node, make_unwritable, send, restart, http");
+    field_error(ptr,
+                "give exactly one of signal, start_node, make_unwritable, send, restart, http, "
+                "isolate, partition, heal, kill_host");
   if (a.kind != Action::Kind::kSignal && r.has("to"))
     field_error(r.pointer("to"), "\"to\" goes only with signal");
   r.finish();
@@ -192,10 +232,35 @@ void check_node_ref(const std::set<std::string>& nodes, const std::string& name,
   if (!nodes.count(name)) field_error(ptr, "no node named \"" + name + "\"");
 }
 
+// Host names of a host fault: known, and in a partition each in one group.
+void check_host_refs(const Action& a, const std::set<std::string>& hosts, const std::string& ptr) {
+  auto known = [&](const std::string& h, const std::string& p) {
+    if (hosts.empty()) field_error(p, "a network fault needs \"hosts\" in the scenario");
+    if (!hosts.count(h)) field_error(p, "no host named \"" + h + "\"");
+  };
+  if (a.kind == Action::Kind::kIsolate) known(a.host, ptr + "/isolate");
+  if (a.kind == Action::Kind::kKillHost) known(a.host, ptr + "/kill_host");
+  if (a.kind == Action::Kind::kHeal && hosts.empty())
+    field_error(ptr + "/heal", "a network fault needs \"hosts\" in the scenario");
+  std::set<std::string> seen;
+  for (size_t g = 0; g < a.groups.size(); ++g)
+    for (size_t i = 0; i < a.groups[g].size(); ++i) {
+      std::string p = ptr + "/partition/" + std::to_string(g) + "/" + std::to_string(i);
+      known(a.groups[g][i], p);
+      if (!seen.insert(a.groups[g][i]).second)
+        field_error(p, "host \"" + a.groups[g][i] + "\" is in more than one group");
+    }
+}
+
 }  // namespace
 
+bool is_host_fault(Action::Kind kind) {
+  return kind == Action::Kind::kIsolate || kind == Action::Kind::kPartition ||
+         kind == Action::Kind::kHeal || kind == Action::Kind::kKillHost;
+}
+
 Fault parse_fault(const Json& j, const std::string& ptr, const std::set<std::string>& nodes,
-                  const ServiceSpec& services) {
+                  const ServiceSpec& services, const std::set<std::string>& hosts) {
   ObjectReader fr(j, ptr);
   Fault fault;
   fault.pointer = ptr;
@@ -214,6 +279,7 @@ Fault parse_fault(const Json& j, const std::string& ptr, const std::set<std::str
     check_node_ref(nodes, fault.action.node, fr.pointer("do") + "/start_node");
   if (fault.action.kind == Action::Kind::kSignal && fault.action.target == Action::Target::kAgent)
     check_node_ref(nodes, fault.action.node, fr.pointer("do") + "/to");
+  check_host_refs(fault.action, hosts, fr.pointer("do"));
   return fault;
 }
 

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "json_reader.h"
 #include "service_spec.h"
@@ -23,7 +24,9 @@ struct Trigger {
 };
 
 struct Action {
-  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend, kRestart, kHttp };
+  enum class Kind { kSignal, kStartNode, kMakeUnwritable, kSend, kRestart, kHttp,
+                    // network faults between the scenario's hosts
+                    kIsolate, kPartition, kHeal, kKillHost };
   enum class Target { kAgent, kRank, kWorkers, kService };
   Kind kind = Kind::kSignal;
   int signo = 0;
@@ -45,6 +48,8 @@ struct Action {
   std::string body;
   std::string content_type;
   int expect_status = 0;
+  std::string host;                              // kIsolate, kKillHost
+  std::vector<std::vector<std::string>> groups;  // kPartition
 };
 
 struct Fault {
@@ -54,8 +59,11 @@ struct Fault {
 };
 
 // One entry of `faults` at `pointer`; node names are cross-checked against
-// `nodes`, service members against `services`. Throws JsonFieldError.
+// `nodes`, service members against `services`, host names against `hosts`.
+// Throws JsonFieldError.
 Fault parse_fault(const Json& j, const std::string& pointer, const std::set<std::string>& nodes,
-                  const ServiceSpec& services = {});
+                  const ServiceSpec& services = {}, const std::set<std::string>& hosts = {});
+// Whether an action acts on the hosts' network or processes.
+bool is_host_fault(Action::Kind kind);
 
 }  // namespace launchcheck

@@ -23,6 +23,9 @@ bool known_name(const std::string& key) {
       if (!isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
     return true;
   }
+  // {host:NAME}, {addr:NAME}: a simulated host's name and address; the
+  // scenario checks NAME against its `hosts`.
+  if ((key.rfind("host:", 0) == 0 || key.rfind("addr:", 0) == 0) && key.size() > 5) return true;
   if (key.rfind("port:", 0) == 0 && key.size() > 5) {
     for (char c : key.substr(5))
       if (!isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;

@@ -2,7 +2,8 @@
 // {rdzv_id}, {fixture}, {python_fixture}, {shell_fixture}, {scenario_dir},
 // {build}, {cpus} (online CPUs), {env:NAME} (NAME in the agent's environment
 // before the node's own changes; empty when unset), {etcd}, {etcd:N},
-// {etcd_endpoints} (an etcd service's client endpoints: service_spec.h). "{{" and "}}" stand for
+// {etcd_endpoints} (an etcd service's client endpoints: service_spec.h), {host:NAME} and
+// {addr:NAME} (a simulated host's name and address). "{{" and "}}" stand for
 // literal braces. They are substituted once per run, before it starts
 // (resolved_scenario.h).
 #pragma once

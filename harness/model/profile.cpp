@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "capabilities.h"
+#include "common/text.h"
 #include "launch_options.h"
 #include "scenario_regex.h"
 
@@ -14,12 +15,6 @@ namespace fs = std::filesystem;
 namespace launchcheck {
 
 namespace {
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-    s.replace(pos, from.size(), to);
-  return s;
-}
 
 // torchrun's defaults, so a profile can leave them off the command line and
 // test that the launcher really defaults to them.
@@ -126,7 +121,8 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
   // Absolute: launchers start in the run's own directory, not ours.
   std::string profile_dir = fs::absolute(file).parent_path().lexically_normal().string();
   auto expand = [&](const std::string& s) {
-    return replace_all(replace_all(s, "{build}", build_dir), "{profile_dir}", profile_dir);
+    return common::replace_all(common::replace_all(s, "{build}", build_dir), "{profile_dir}",
+                               profile_dir);
   };
   Profile p;
   p.file = file;
@@ -183,7 +179,7 @@ std::vector<std::string> render_options(const Profile& p,
   for (auto& [name, value] : options) {
     auto known = known_launch_options().find(name);
     bool flag = known != known_launch_options().end() && known->second;
-    std::string spelled = "--" + (p.underscore ? name : replace_all(name, "_", "-"));
+    std::string spelled = "--" + (p.underscore ? name : common::replace_all(name, "_", "-"));
     if (flag) {
       if (value == "true") out.push_back(spelled);
       continue;

@@ -15,6 +15,7 @@ std::string fixture_placeholder(const std::string& fixture) {
 ResolvedNode resolve_node(const NodeSpec& n, const std::string& ptr, Placeholders& ph) {
   ResolvedNode out;
   out.name = n.name;
+  out.host = n.host;
   out.held = n.held;
   out.start_after_s = n.start_after_s;
   out.profile = n.profile;
@@ -70,6 +71,7 @@ ResolvedScenario resolve_scenario(const Scenario& s, Placeholders& ph,
   out.file = s.file;
   out.timeout_s = s.timeout_s;
   out.services = s.services;
+  out.hosts = s.hosts;
   try {
     for (size_t i = 0; i < s.nodes.size(); ++i)
       out.nodes.push_back(resolve_node(s.nodes[i], "/nodes/" + std::to_string(i), ph));

@@ -21,6 +21,7 @@ namespace launchcheck {
 
 struct ResolvedNode {
   std::string name;
+  std::string host;  // "" when the scenario has no hosts
   // Launch options in torchrun terms with the runner's own defaults added:
   // no_python for native fixtures, and a free master_port for static
   // rendezvous (29500 may be bound by a -j neighbour: torchrun hosts its store
@@ -48,6 +49,7 @@ struct ResolvedScenario {
   std::string id, file;
   double timeout_s = 60;
   ServiceSpec services;
+  std::vector<std::string> hosts;
   std::vector<ResolvedNode> nodes;
   std::vector<ResolvedFault> faults;
   std::vector<Expectation> expect;  // in the checks' table order

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -130,11 +131,19 @@ void parse_console_and_fds(ObjectReader& r, NodeSpec& n) {
   }
 }
 
-NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index) {
+NodeSpec parse_node(const Json& j, const std::string& ptr, size_t index,
+                    const std::vector<std::string>& hosts) {
   ObjectReader r(j, ptr);
   NodeSpec n;
   n.name = r.string("name").value_or("n" + std::to_string(index));
   if (n.name.empty()) field_error(r.pointer("name"), "node name must not be empty");
+  n.host = r.string("host").value_or("");
+  if (hosts.empty() && r.has("host"))
+    field_error(r.pointer("host"), "\"host\" needs \"hosts\" in the scenario");
+  if (!hosts.empty() && !r.has("host"))
+    field_error(r.pointer("host"), "missing: every node runs on one of \"hosts\"");
+  if (!hosts.empty() && std::find(hosts.begin(), hosts.end(), n.host) == hosts.end())
+    field_error(r.pointer("host"), "no host named \"" + n.host + "\"");
   parse_options(r, n);
   parse_env(r, n);
   parse_start(r, n);
@@ -167,6 +176,63 @@ void each(ObjectReader& r, const std::string& key, F f) {
   if (!v) return;
   if (!v->is_array()) field_error(r.pointer(key), "expected an array");
   for (size_t i = 0; i < v->size(); ++i) f((*v)[i], r.pointer(key) + "/" + std::to_string(i));
+}
+
+bool valid_host_name(const std::string& h) {
+  if (h.empty() || h.size() > 63 || h.front() == '-' || h.back() == '-') return false;
+  for (char c : h)
+    if (!islower(static_cast<unsigned char>(c)) && !isdigit(static_cast<unsigned char>(c)) &&
+        c != '-')
+      return false;
+  return true;
+}
+
+void parse_hosts(ObjectReader& r, Scenario& s) {
+  auto hosts = r.strings("hosts");
+  if (!hosts) return;
+  if (hosts->empty() || hosts->size() > 32) field_error(r.pointer("hosts"), "expected 1 to 32 hosts");
+  for (size_t i = 0; i < hosts->size(); ++i) {
+    const std::string& h = (*hosts)[i];
+    std::string p = r.pointer("hosts") + "/" + std::to_string(i);
+    if (!valid_host_name(h))
+      field_error(p, "\"" + h + "\" is not a host name (a-z, 0-9, '-', at most 63)");
+    if (std::find(s.hosts.begin(), s.hosts.end(), h) != s.hosts.end())
+      field_error(p, "duplicate host \"" + h + "\"");
+    s.hosts.push_back(h);
+  }
+}
+
+// A key as one JSON pointer token (RFC 6901).
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+// Every {host:NAME} and {addr:NAME} in any string of the document names a
+// declared host.
+void check_host_placeholders(const Json& j, const std::string& ptr,
+                             const std::vector<std::string>& hosts) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      check_host_placeholders(*it, ptr + "/" + pointer_token(it.key()), hosts);
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i)
+      check_host_placeholders(j[i], ptr + "/" + std::to_string(i), hosts);
+  } else if (j.is_string()) {
+    const std::string& t = j.get_ref<const std::string&>();
+    for (const char* kind : {"{host:", "{addr:"}) {
+      for (size_t i = t.find(kind); i != std::string::npos; i = t.find(kind, i + 1)) {
+        if (i > 0 && t[i - 1] == '{') continue;  // "{{host:" is literal text
+        size_t end = t.find('}', i);
+        if (end == std::string::npos) continue;  // the placeholder check says why
+        std::string name = t.substr(i + 6, end - i - 6);
+        if (std::find(hosts.begin(), hosts.end(), name) == hosts.end())
+          field_error(ptr, "unknown host \"" + name + "\" in " + t.substr(i, end - i + 1) +
+                               (hosts.empty() ? " (the scenario declares no \"hosts\")" : ""));
+      }
+    }
+  }
 }
 
 void parse_header(ObjectReader& r, Scenario& s, const fs::path& p) {
@@ -202,15 +268,17 @@ Scenario parse_scenario(const Json& doc, const std::string& file, const ExpectRe
     ObjectReader r(doc, "");
     parse_header(r, s, p);
     if (const Json* services = r.get("services")) s.services = parse_services(*services, "/services");
+    parse_hosts(r, s);
+    check_host_placeholders(doc, "", s.hosts);
     std::set<std::string> names;
     each(r, "nodes", [&](const Json& n, const std::string& ptr) {
-      s.nodes.push_back(parse_node(n, ptr, s.nodes.size()));
+      s.nodes.push_back(parse_node(n, ptr, s.nodes.size(), s.hosts));
       if (!names.insert(s.nodes.back().name).second)
         field_error(ptr + "/name", "duplicate node name \"" + s.nodes.back().name + "\"");
     });
     if (s.nodes.empty()) field_error("/nodes", "expected at least one node");
     each(r, "faults", [&](const Json& f, const std::string& ptr) {
-      s.faults.push_back(parse_fault(f, ptr, names, s.services));
+      s.faults.push_back(parse_fault(f, ptr, names, s.services, {s.hosts.begin(), s.hosts.end()}));
     });
     const Json* expect = r.get("expect");
     if (expect) s.expect = *expect;

@@ -27,6 +27,7 @@ struct WorkerSpec {
 
 struct NodeSpec {
   std::string name;  // "n0", "n1", ... unless given
+  std::string host;  // one of Scenario::hosts; "" when the scenario has none
   // Launch options in torchrun terms, underscore spelling, values as text;
   // boolean options hold "true"/"false".
   std::map<std::string, std::string> options;
@@ -58,6 +59,10 @@ struct Scenario {
   std::vector<std::string> requires_caps;
   double timeout_s = 60;
   ServiceSpec services;
+  // Simulated hosts (`hosts`): each node runs on one, with its own network
+  // stack, name and address ({host:NAME}, {addr:NAME}). Empty: every node
+  // runs on this machine's own network.
+  std::vector<std::string> hosts;
   std::vector<NodeSpec> nodes;
   std::vector<Fault> faults;
   // `expect` as written (null when absent): the checks read it, on loading

@@ -125,15 +125,6 @@ std::string redact_pattern_error() {
   }
 }
 
-std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789_-./:=,@%+") == std::string::npos)
-    return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string reproduce_line(const std::string& cwd, const AgentCommand& c) {
   std::string line = "cd " + shell_quote(cwd) + " && env";
   for (auto& change : c.env_changes) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "profile.h"
 #include "resolved_scenario.h"
 
@@ -44,6 +45,6 @@ AgentCommand render_agent_command(const ResolvedNode& n, const Profile& p, const
 
 // "cd DIR && env -u K ... K=V ... ARGV": the agent's start as a shell line.
 std::string reproduce_line(const std::string& cwd, const AgentCommand& c);
-std::string shell_quote(const std::string& s);
+using common::shell_quote;
 
 }  // namespace launchcheck

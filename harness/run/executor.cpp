@@ -48,7 +48,8 @@ Executor::Executor(const ResolvedScenario& s, std::vector<AgentCommand> commands
       scheduler_(s.faults),
       nemesis_(Nemesis::Agents{[this](const std::string& n) { return running_pid(n); },
                                [this](const std::string& n) { return start_node(n); },
-                               [this](const Action& a) { return service_action(a); }}) {
+                               [this](const Action& a) { return service_action(a); }},
+               setup_.hosts) {
   record_.timeout_s = s.timeout_s;
   for (size_t i = 0; i < commands.size(); ++i) {
     AgentRecord rec;
@@ -67,6 +68,12 @@ Executor::~Executor() {
 RunRecord Executor::run() {
   common::become_subreaper();
   guard_.start();
+  if (setup_.hosts) record_.setup_error = setup_.hosts->start();
+  if (!record_.setup_error.empty()) {
+    record_.start_ns = record_.end_ns = common::now_ns();
+    guard_.goodbye();
+    return std::move(record_);
+  }
   std::string service_error = start_services();
   devnull_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   follower_ = std::make_unique<EventLogFollower>(setup_.events);
@@ -145,6 +152,7 @@ void Executor::start_agent(size_t i) {
   // known here, with the step that failed.
   rec.start_ns = common::now_ns();
   try {
+    if (setup_.hosts && !s_.nodes[i].host.empty()) setup_.hosts->place(s_.nodes[i].host, opt);
     a.process = common::spawn(opt);
   } catch (const std::exception& e) {
     rec.exec_error = e.what();

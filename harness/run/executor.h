@@ -19,6 +19,7 @@
 #include "etcd_cluster.h"
 #include "fault_scheduler.h"
 #include "nemesis.h"
+#include "placement.h"
 #include "resolved_scenario.h"
 #include "run_record.h"
 
@@ -32,6 +33,9 @@ struct ExecutorSetup {
   // and stopped before survivors are looked for; null when it has none.
   EtcdCluster* etcd = nullptr;
   double service_start_timeout_s = 30;
+  // Where nodes with a host run (null: the scenario has no hosts). Started
+  // by run() once the guard exists; the executor does not own it.
+  Placement* hosts = nullptr;
 };
 
 class Executor {

@@ -8,12 +8,15 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <memory>
 
 #include "agent_command.h"
 #include "common/environment.h"
 #include "common/random.h"
 #include "etcd_cluster.h"
 #include "executor.h"
+#include "host_probe.h"
+#include "netns_placement.h"
 #include "registry.h"
 #include "trace.h"
 #include "verdict.h"
@@ -32,7 +35,8 @@ void write_file(const std::string& path, const std::string& text) {
 // The run's values of the placeholders; ports are picked as they are named.
 Placeholders run_placeholders(const Scenario& s, const Profile& p, const RunOptions& opt,
                               const std::string& tmp,
-                              const std::map<std::string, std::string>& env) {
+                              const std::map<std::string, std::string>& env,
+                              const Placement* hosts) {
   Placeholders ph({{"tmp", tmp},
                    {"rdzv_id", "lc" + common::random_hex(12)},
                    {"fixture", opt.build_dir + "/bin/lc_worker"},
@@ -44,6 +48,11 @@ Placeholders run_placeholders(const Scenario& s, const Profile& p, const RunOpti
   // {env:NAME}: the agent's environment before the node's own changes.
   for (auto& [k, v] : env) ph.set("env:" + k, v);
   for (auto& [k, v] : p.env) ph.set("env:" + k, v);
+  if (hosts)
+    for (auto& h : hosts->hosts()) {
+      ph.set("host:" + h.name, h.name);
+      ph.set("addr:" + h.name, h.addr);
+    }
   return ph;
 }
 
@@ -108,7 +117,11 @@ void decide(ScenarioResult& r, const Profile& p, const RunRecord& record) {
 std::string skip_reason(const Scenario& s, const Profile& p, const RunOptions& opt) {
   for (auto& cap : s.requires_caps)
     if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
-  // A machine capability, not the launcher's.
+  // Machine capabilities, not the launcher's.
+  if (!s.hosts.empty()) {
+    std::string why = hosts_unavailable_reason();
+    if (!why.empty()) return why;
+  }
   if (s.services.etcd_members > 0) {
     std::string why = etcd_missing_reason();
     if (!why.empty()) return why;
@@ -162,11 +175,15 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   write_file(events, "");
 
   AgentContext ctx{common::current_environment(), events, opt.build_dir, scenario_env_names(s)};
+  // The hosts are made by the executor, after its guard exists (a forked
+  // guard would inherit their descriptors); names and addresses are known now.
+  std::unique_ptr<Placement> hosts;
+  if (!s.hosts.empty()) hosts = std::make_unique<NetnsPlacement>(s.hosts, run_dir, getpid());
   ResolvedScenario resolved;
   std::vector<AgentCommand> commands;
   std::unique_ptr<EtcdCluster> etcd;
   try {
-    Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env);
+    Placeholders ph = run_placeholders(s, p, opt, tmp, ctx.base_env, hosts.get());
     etcd = etcd_service(s, ph, tmp, run_dir);
     resolved = resolve_scenario(s, ph, read_expect);
     resolved.timeout_s *= opt.timeout_scale;  // slow machines, sanitizer builds
@@ -185,8 +202,10 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   for (auto& c : commands) r.reproduce.push_back(reproduce_line(tmp, c));
   ExecutorSetup setup{tmp, events, opt.orphan_grace_s};
   setup.etcd = etcd.get();
+  setup.hosts = hosts.get();
   RunRecord record = Executor(resolved, commands, setup).run();
   etcd.reset();
+  hosts.reset();  // every process of the run is gone: the namespaces go with the descriptors
 
   try {
     r.failures = judge(resolved, record);

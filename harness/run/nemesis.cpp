@@ -128,6 +128,33 @@ std::string Nemesis::signal_workers(int signo) {
   return sent ? "" : "no worker was running";
 }
 
+std::string Nemesis::host_fault(const Action& a, std::string* what) {
+  std::string groups;
+  for (auto& g : a.groups) {
+    groups += groups.empty() ? "" : " | ";
+    for (size_t i = 0; i < g.size(); ++i) groups += (i ? "," : "") + g[i];
+  }
+  switch (a.kind) {
+    case Action::Kind::kIsolate:
+      *what = "isolate host " + a.host;
+      break;
+    case Action::Kind::kPartition:
+      *what = "partition hosts " + groups;
+      break;
+    case Action::Kind::kHeal:
+      *what = "heal the network";
+      break;
+    default:
+      *what = "kill every process on host " + a.host;
+      break;
+  }
+  if (!hosts_) return "the run has no hosts";
+  if (a.kind == Action::Kind::kIsolate) return hosts_->isolate(a.host);
+  if (a.kind == Action::Kind::kPartition) return hosts_->partition(a.groups);
+  if (a.kind == Action::Kind::kHeal) return hosts_->heal();
+  return hosts_->kill_host(a.host);
+}
+
 FaultRecord Nemesis::apply(const ResolvedFault& f, int64_t at_ns) {
   const Action& a = f.action;
   FaultRecord fr;
@@ -170,6 +197,12 @@ FaultRecord Nemesis::apply(const ResolvedFault& f, int64_t at_ns) {
       fr.what = "send " + std::to_string(a.bytes.size()) + " byte(s) x" + std::to_string(a.repeat) +
                 " to " + a.address;
       fr.outcome = send_bytes(a.address, a.bytes, a.repeat);
+      break;
+    case Action::Kind::kIsolate:
+    case Action::Kind::kPartition:
+    case Action::Kind::kHeal:
+    case Action::Kind::kKillHost:
+      fr.outcome = host_fault(a, &fr.what);
       break;
   }
   return fr;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "placement.h"
 #include "resolved_scenario.h"
 #include "run_record.h"
 #include "worker_event.h"
@@ -38,7 +39,9 @@ class Nemesis {
     std::function<std::string(const Action& a)> service;
   };
 
-  explicit Nemesis(Agents agents) : agents_(std::move(agents)) {}
+  // `hosts`: the run's placement for the network faults (null: none).
+  explicit Nemesis(Agents agents, Placement* hosts = nullptr)
+      : agents_(std::move(agents)), hosts_(hosts) {}
   ~Nemesis();
   Nemesis(const Nemesis&) = delete;
   Nemesis& operator=(const Nemesis&) = delete;
@@ -54,6 +57,7 @@ class Nemesis {
     std::optional<int> rank;
   };
   Agents agents_;
+  Placement* hosts_;
   std::vector<Worker> started_;  // in start order, grandchildren excluded
   std::map<int, int> pidfds_;    // worker pid -> pidfd
   std::set<int> exited_;
@@ -61,6 +65,7 @@ class Nemesis {
   std::string signal_agent(const std::string& node, int signo);
   std::string signal_rank(int rank, int signo);
   std::string signal_workers(int signo);
+  std::string host_fault(const Action& a, std::string* what);
 };
 
 }  // namespace launchcheck

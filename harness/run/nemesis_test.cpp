@@ -207,5 +207,54 @@ TEST(Nemesis, ServiceMembersGoThroughTheExecutor) {
   EXPECT_EQ(bare.apply(kill, 0).outcome, "no services");
 }
 
+// Network faults go to the run's placement, whatever it is (a fake here),
+// and say why not when the run has none.
+class FakePlacement : public Placement {
+ public:
+  std::vector<std::string> calls;
+  std::string answer;
+  std::string start() override { return ""; }
+  std::vector<PlacedHost> hosts() const override { return {}; }
+  void place(const std::string&, common::SpawnOptions&) const override {}
+  std::string isolate(const std::string& h) override { return note("isolate " + h); }
+  std::string partition(const std::vector<std::vector<std::string>>& g) override {
+    return note("partition " + std::to_string(g.size()));
+  }
+  std::string heal() override { return note("heal"); }
+  std::string kill_host(const std::string& h) override { return note("kill_host " + h); }
+
+ private:
+  std::string note(const std::string& c) {
+    calls.push_back(c);
+    return answer;
+  }
+};
+
+TEST(Nemesis, NetworkFaultsGoToThePlacement) {
+  Nemesis::Agents agents{[](const std::string&) { return 0; }, [](const std::string&) { return ""; }};
+  ResolvedFault f;
+  f.pointer = "/faults/0";
+  f.action.kind = Action::Kind::kIsolate;
+  f.action.host = "h1";
+  EXPECT_EQ(Nemesis(agents).apply(f, 0).outcome, "the run has no hosts");
+  FakePlacement hosts;
+  Nemesis n(agents, &hosts);
+  FaultRecord r = n.apply(f, 0);
+  EXPECT_EQ(r.what, "isolate host h1");
+  EXPECT_EQ(r.outcome, "");
+  f.action.kind = Action::Kind::kPartition;
+  f.action.groups = {{"h0"}, {"h1", "h2"}};
+  EXPECT_EQ(n.apply(f, 0).what, "partition hosts h0 | h1,h2");
+  f.action.kind = Action::Kind::kHeal;
+  n.apply(f, 0);
+  hosts.answer = "no process of the run was on host h1";
+  f.action.kind = Action::Kind::kKillHost;
+  r = n.apply(f, 0);
+  EXPECT_EQ(r.what, "kill every process on host h1");
+  EXPECT_EQ(r.outcome, "no process of the run was on host h1");
+  EXPECT_EQ(hosts.calls,
+            (std::vector<std::string>{"isolate h1", "partition 2", "heal", "kill_host h1"}));
+}
+
 }  // namespace
 }  // namespace launchcheck
