@@ -21,6 +21,7 @@ The original must occur exactly once in the file: a snippet that is gone
 usage: apply_mutant.py SPEC TREE          apply (exit 0), stale (exit 3)
        apply_mutant.py --check SPEC TREE  the same test, writes nothing
        apply_mutant.py --field KEY SPEC   prints a header field ("" if absent)
+       apply_mutant.py --parse SPEC...    checks that each spec is well-formed
 Exit 2: the spec itself is malformed.
 """
 import os
@@ -86,6 +87,10 @@ def apply(spec, tree, write):
 
 def main(argv):
     try:
+        if len(argv) >= 2 and argv[0] == "--parse":
+            for spec in argv[1:]:
+                parse(spec)
+            return 0
         if len(argv) == 3 and argv[0] == "--field":
             fields, _, _ = parse(argv[2])
             print(fields.get(argv[1], ""))

@@ -24,6 +24,9 @@
 #   --timeout S seconds per mutant, building included (default 1500)
 # Exit status: 0 when every mutant is KILLED or its survival is explained
 # (`unobservable:`), 1 otherwise, 2 on bad usage or a failed set-up.
+# The whole script is one { } block, read before it runs: editing this file
+# during a run cannot change what the run does.
+{
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LAUNCHCHECK_BUILD_DIR:-$root/build}
@@ -62,9 +65,7 @@ else
     specs+=("${found[@]}")
   done
 fi
-for spec in "${specs[@]}"; do
-  python3 "$apply" --field file "$spec" >/dev/null || exit 2  # malformed: said why
-done
+python3 "$apply" --parse "${specs[@]}" || exit 2  # malformed: said why
 
 # --- the copy of the tree and its build ------------------------------------
 mkdir -p "$work"
@@ -103,12 +104,30 @@ run_suite() {
   shift 3
   local rc=0
   rm -f "$out"
+  # In the background, so that a signal to this script reaches it (trap below).
   timeout --kill-after=20 "$secs" "$lc" run --profile "$profile" -j "$jobs" --json "$out" "$@" \
-    >"$out.txt" 2>&1 || rc=$?
+    >"$out.txt" 2>&1 &
+  suite_pid=$!
+  wait $suite_pid || rc=$?
+  suite_pid=
   [ -f "$out" ] && return 0
   [ $rc -eq 124 ] || [ $rc -eq 137 ] && return 124
   return $rc
 }
+
+# Stopped (Ctrl-C, SIGTERM, a ctest timeout): the suite in flight stops
+# too (timeout passes the signal on; launchcheck's executors and guards end
+# everything it started) and the copy goes back to unmutated.
+suite_pid=
+stop() {
+  trap - INT TERM
+  [ -z "$suite_pid" ] || kill -TERM "$suite_pid" 2>/dev/null || true
+  [ -z "$suite_pid" ] || wait "$suite_pid" 2>/dev/null || true
+  [ ! -f "$work/original.keep" ] || [ -z "${restore_to:-}" ] || cp "$work/original.keep" "$restore_to"
+  echo "mutation: stopped" >&2
+  exit 130
+}
+trap stop INT TERM
 
 base_json=
 if [ $baseline -eq 1 ]; then
@@ -132,6 +151,7 @@ judge_mutant() {
   detail=
   if ! detail=$(python3 "$apply" --check "$spec" "$src"); then verdict=STALE; return; fi
   cp "$src/$file" "$work/original.keep"
+  restore_to=$src/$file
   python3 "$apply" "$spec" "$src" >/dev/null
   local built=0
   if timeout "$timeout_s" cmake --build "$obj" -j "$jobs" --target refrun >"$log/$name.build.txt" 2>&1; then
@@ -140,6 +160,7 @@ judge_mutant() {
   fi
   # Restored with a fresh mtime, so the next build recompiles it.
   cp "$work/original.keep" "$src/$file"
+  restore_to=
   if [ $built -eq 0 ]; then
     verdict=BROKEN detail="does not compile: $log/$name.build.txt"
     return
@@ -205,3 +226,5 @@ summary="mutation: $killed of $total killed"
 summary+=" ($(( ($(date +%s) - started) / 60 )) min; report $report)"
 echo "$summary" | tee -a "$report"
 [ $((killed + explained)) -eq $total ]
+exit
+}
