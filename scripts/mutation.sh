@@ -145,6 +145,7 @@ fi
 judge_mutant() {
   local spec=$1 name file focus deadline now left
   name=$(basename "$spec" .mutant)
+  if [ ! -f "$spec" ]; then verdict=STALE detail="the spec was removed during the run"; return; fi
   file=$(python3 "$apply" --field file "$spec")
   focus=$(python3 "$apply" --field focus "$spec")
   deadline=$(( $(date +%s) + timeout_s ))
