@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -77,12 +79,38 @@ void register_with_guard(int fd, pid_t pid) {
   (void)ignored;
 }
 
+// How a failed step reads: "<words><object>: <strerror>", in the child's
+// message and in describe_exec_error() alike. Async-signal-safe.
+const char* step_words(SpawnStep step) {
+  switch (step) {
+    case SpawnStep::kProcessGroup:
+      return "cannot setpgid";
+    case SpawnStep::kStdio:
+      return "cannot install stdio";
+    case SpawnStep::kChdir:
+      return "cannot chdir to ";
+    case SpawnStep::kNone:
+    case SpawnStep::kExec:
+      break;
+  }
+  return "cannot exec ";
+}
+
+const char* step_object(SpawnStep step, const SpawnOptions& o) {
+  if (step == SpawnStep::kChdir) return o.cwd.c_str();
+  if (step == SpawnStep::kNone || step == SpawnStep::kExec) return o.program.c_str();
+  return "";
+}
+
 // The initializer handed to the Boost.Process launcher: on_setup runs in the
 // parent before the fork, on_exec_setup and on_exec_error in the child.
 class ChildSetup {
  public:
-  ChildSetup(const SpawnOptions& o, const sigset_t& parent_mask)
-      : o_(o), parent_(getpid()), parent_mask_(parent_mask) {
+  // `step_slot`: where the child notes the step that failed, in memory the
+  // parent reads after the launch (its own with vfork, a shared page with
+  // fork).
+  ChildSetup(const SpawnOptions& o, const sigset_t& parent_mask, volatile SpawnStep* step_slot)
+      : o_(o), parent_(getpid()), parent_mask_(parent_mask), step_slot_(step_slot) {
     if (o.argv.empty()) argv_.push_back(o.program.c_str());
     for (const auto& a : o.argv) argv_.push_back(a.c_str());
     argv_.push_back(nullptr);
@@ -119,8 +147,9 @@ class ChildSetup {
     int err = errno;
     if (!o_.exec_error_prefix.empty()) {
       write_str(2, o_.exec_error_prefix.c_str());
-      write_str(2, step_ ? step_ : "cannot exec ");
-      write_str(2, step_ ? step_arg_ : o_.program.c_str());
+      SpawnStep step = *step_slot_;
+      write_str(2, step_words(step));
+      write_str(2, step_object(step, o_));
       write_str(2, ": ");
       write_str(2, strerror(err));
       write_str(2, "\n");
@@ -132,22 +161,20 @@ class ChildSetup {
   const SpawnOptions& o_;
   pid_t parent_;
   sigset_t parent_mask_;
+  volatile SpawnStep* step_slot_;
   int guard_fd_ = -1;
   std::vector<const char*> argv_;
   std::vector<const char*> envp_;
-  const char* step_ = nullptr;  // the failed step, for the message
-  const char* step_arg_ = "";
 
-  bool fail(const char* step, const char* arg) {
-    step_ = step;
-    step_arg_ = arg;
+  bool fail(SpawnStep step) {
+    *step_slot_ = step;
     return false;
   }
 
   // Group, parent death, guard, signals, limits, stdio, cwd, descriptors:
   // in that order, so the child is guarded before anything can fail.
   bool prepare_child(const std::vector<int>& whitelist) {
-    if (o_.new_process_group && setpgid(0, 0) != 0) return fail("cannot setpgid ", "");
+    if (o_.new_process_group && setpgid(0, 0) != 0) return fail(SpawnStep::kProcessGroup);
     if (o_.parent_death_signal) {
       prctl(PR_SET_PDEATHSIG, o_.parent_death_signal);
       // The parent may have died before prctl took effect; then nobody
@@ -157,9 +184,9 @@ class ChildSetup {
     if (guard_fd_ >= 0) register_with_guard(guard_fd_, getpid());
     reset_signals();
     if (o_.nofile_limit) setrlimit(RLIMIT_NOFILE, &*o_.nofile_limit);
-    if (!install_stdio()) return fail("cannot dup2 ", "");
+    if (!install_stdio()) return fail(SpawnStep::kStdio);
     if (!o_.cwd.empty() && chdir(o_.cwd.c_str()) != 0)
-      return fail("cannot chdir to ", o_.cwd.c_str());
+      return fail(SpawnStep::kChdir);
     close_descriptors(whitelist);
     return true;
   }
@@ -255,6 +282,29 @@ pid_t launch(ChildSetup& setup, const std::string& program, bp::error_code& ec) 
   return launcher.pid;
 }
 
+// Where a fork child notes its failed step: an anonymous shared page, as
+// the child's writes to its own memory never reach the parent. (A vfork
+// child writes into the parent's memory; fork_and_forget reports nothing.)
+class SharedStep {
+ public:
+  explicit SharedStep(bool shared) {
+    if (!shared) return;
+    void* page = mmap(nullptr, sizeof(SpawnStep), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page != MAP_FAILED) shared_ = new (page) SpawnStep(SpawnStep::kNone);
+  }
+  ~SharedStep() {
+    if (shared_) munmap(const_cast<SpawnStep*>(shared_), sizeof(SpawnStep));
+  }
+  SharedStep(const SharedStep&) = delete;
+  SharedStep& operator=(const SharedStep&) = delete;
+  volatile SpawnStep* slot() { return shared_ ? shared_ : &own_; }
+
+ private:
+  volatile SpawnStep own_ = SpawnStep::kNone;
+  volatile SpawnStep* shared_ = nullptr;
+};
+
 void validate(const SpawnOptions& o) {
   if (o.program.empty()) throw std::invalid_argument("spawn: no program");
   if (o.guard && !o.new_process_group)
@@ -268,9 +318,10 @@ Process spawn(const SpawnOptions& o) {
   validate(o);
   bp::error_code ec;
   pid_t pid = -1;
+  SharedStep step(o.launcher == SpawnOptions::Launcher::kFork);
   {
     SignalBlock block;
-    ChildSetup setup(o, block.old());
+    ChildSetup setup(o, block.old(), step.slot());
     switch (o.launcher) {
       case SpawnOptions::Launcher::kVfork:
         pid = launch<bp::posix::vfork_launcher>(setup, o.program, ec);
@@ -299,8 +350,18 @@ Process spawn(const SpawnOptions& o) {
     throw std::system_error(err, std::generic_category(), "pidfd_open");
   }
   if (o.guard) o.guard->adopt(pid);
-  // ec after a child exists: the start failed in the child (it exits 127).
-  return Process(pid, pidfd, ec ? ec.value() : 0);
+  // ec after a child exists: the start failed in the child (it exits 127),
+  // at execve unless a step before it said otherwise.
+  SpawnStep failed = SpawnStep::kNone;
+  if (ec) failed = *step.slot() == SpawnStep::kNone ? SpawnStep::kExec : *step.slot();
+  return Process(pid, pidfd, ec ? ec.value() : 0, failed);
+}
+
+std::string describe_exec_error(const SpawnOptions& options, const Process& p) {
+  if (!p.exec_error()) return "";
+  SpawnStep step = p.exec_error_step();
+  return std::string(step_words(step)) + step_object(step, options) + ": " +
+         std::strerror(p.exec_error());
 }
 
 }  // namespace common

@@ -67,4 +67,9 @@ struct SpawnOptions {
 // options that contradict each other.
 Process spawn(const SpawnOptions& options);
 
+// Why a start failed in the child, worded as the child's own message
+// (exec_error_prefix) without prefix: "cannot chdir to /x: No such file or
+// directory", "cannot exec /bin/x: Permission denied". "" when it did not.
+std::string describe_exec_error(const SpawnOptions& options, const Process& p);
+
 }  // namespace common

@@ -62,6 +62,18 @@ class SpawnTest : public testing::TestWithParam<Launcher> {
     if (status) *status = st;
     return text;
   }
+  // What the parent learns of a start that fails with ENOENT at `step`:
+  // the errno, the step and the message "<what>: No such file or
+  // directory"; nothing with a launcher that does not wait for the exec.
+  void expect_failed_start(SpawnOptions o, SpawnStep step, const std::string& what) {
+    o.exec_error_prefix.clear();
+    Process p = spawn(o);
+    bool knows = GetParam() != Launcher::kForkNoWait;
+    EXPECT_EQ(p.exec_error(), knows ? ENOENT : 0);
+    EXPECT_EQ(p.exec_error_step(), knows ? step : SpawnStep::kNone);
+    EXPECT_EQ(describe_exec_error(o, p), knows ? what + ": No such file or directory" : "");
+    EXPECT_EQ(p.wait(), ExitStatus::exited(127));
+  }
 };
 
 TEST_P(SpawnTest, ExitCodesAndSignals) {
@@ -188,11 +200,7 @@ TEST_P(SpawnTest, ExecFailureIsExit127WithAMessageAndTheErrno) {
   output(o, &st, &err);
   EXPECT_EQ(st, ExitStatus::exited(127));
   EXPECT_EQ(err, "me: cannot exec /nonexistent/prog: No such file or directory\n");
-  o.exec_error_prefix.clear();
-  Process p = spawn(o);
-  // Only a launcher that waits for the exec can know it failed.
-  EXPECT_EQ(p.exec_error(), GetParam() == Launcher::kForkNoWait ? 0 : ENOENT);
-  p.wait();
+  expect_failed_start(o, SpawnStep::kExec, "cannot exec /nonexistent/prog");
 }
 
 TEST_P(SpawnTest, ChdirFailureIsReportedAsSuch) {
@@ -204,6 +212,25 @@ TEST_P(SpawnTest, ChdirFailureIsReportedAsSuch) {
   EXPECT_EQ(output(o, &st, &err), "");
   EXPECT_EQ(st, ExitStatus::exited(127));
   EXPECT_EQ(err, "me: cannot chdir to /nonexistent-dir: No such file or directory\n");
+  // The step is known in the parent too (fork: through a shared page).
+  expect_failed_start(o, SpawnStep::kChdir, "cannot chdir to /nonexistent-dir");
+  // A start that worked has no failed step.
+  Process ok = spawn(sh("true"));
+  EXPECT_EQ(ok.exec_error_step(), SpawnStep::kNone);
+  EXPECT_EQ(describe_exec_error(sh("true"), ok), "");
+  ok.wait();
+}
+
+// Reaping also gives the child's resource usage, as wait4 would.
+TEST_P(SpawnTest, ReapingGivesTheResourceUsage) {
+  Process p = spawn(sh("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"));
+  EXPECT_EQ(p.resource_usage(), nullptr);
+  p.wait();
+  ASSERT_NE(p.resource_usage(), nullptr);
+  const rusage& ru = *p.resource_usage();
+  auto us = [](const timeval& t) { return t.tv_sec * 1000000L + t.tv_usec; };
+  EXPECT_GT(us(ru.ru_utime) + us(ru.ru_stime), 0);
+  EXPECT_GT(ru.ru_maxrss, 0);
 }
 
 // With vfork a child that called exit() instead of _exit() would run this
@@ -245,6 +272,21 @@ INSTANTIATE_TEST_SUITE_P(Launchers, SpawnTest,
                                   : info.param == Launcher::kFork ? "fork"
                                                                   : "fork_no_wait";
                          });
+
+// A pidfd signals the process it was opened on, child or not.
+TEST(SignalPidfd, SignalsTheProcessAndRefusesBadDescriptors) {
+  SpawnOptions o;
+  o.program = "/bin/sleep";
+  o.argv = {"sleep", "30"};
+  Process p = spawn(o);
+  int fd = open_pidfd(p.pid());
+  ASSERT_GE(fd, 0);
+  EXPECT_TRUE(signal_pidfd(fd, SIGTERM));
+  EXPECT_EQ(p.wait(), ExitStatus::killed(SIGTERM));
+  EXPECT_FALSE(signal_pidfd(fd, SIGTERM));  // reaped: the pidfd names nothing now
+  close(fd);
+  EXPECT_FALSE(signal_pidfd(-1, SIGTERM));
+}
 
 TEST(KillGroup, RefusesNonGroups) {
   // Would signal every process (including this test) if passed through.

@@ -15,8 +15,8 @@
 
 #include "bench_report.h"
 #include "bench_run.h"
+#include "common/subreaper.h"
 #include "interrupt.h"
-#include "process_table.h"
 #include "profile.h"
 
 namespace fs = std::filesystem;
@@ -172,7 +172,7 @@ int cmd_bench(const BenchOptions& opt) {
     return 2;
   }
   // Workers orphaned by a launcher come to us, so every run can reap them.
-  become_subreaper();
+  common::become_subreaper();
   // Ctrl-C stops the run in progress, which cleans up after itself.
   install_interrupt_handlers();
   const char* t = getenv("TMPDIR");

@@ -1,7 +1,5 @@
 #include "bench_measure.h"
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <fstream>
 
@@ -34,10 +32,9 @@ V at(const std::map<int, V>& m, int key) {
 std::string check_agents(const BenchCase& c, const BenchObservation& o) {
   for (size_t i = 0; i < o.agents.size(); ++i) {
     const BenchAgent& a = o.agents[i];
-    bool clean = WIFEXITED(a.status) && WEXITSTATUS(a.status) == 0;
-    bool ok = c.expect_exit == 0 ? clean : !clean;
+    bool ok = c.expect_exit == 0 ? a.status.success() : !a.status.success();
     if (ok) continue;
-    std::string why = "agent " + std::to_string(i) + " ended with " + describe_status(a.status) +
+    std::string why = "agent " + std::to_string(i) + " " + a.status.describe() +
                       " (expected " + (c.expect_exit == 0 ? "exit code 0" : "a failure") + ")";
     std::string last = last_line_of(a.stderr_path);
     return last.empty() ? why : why + "; its last stderr line: " + last;
@@ -46,12 +43,6 @@ std::string check_agents(const BenchCase& c, const BenchObservation& o) {
 }
 
 }  // namespace
-
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
 
 bool observe_event(BenchObservation& o, const WorkerEvent& e) {
   int attempt = e.attempt.value_or(0);

@@ -13,17 +13,17 @@
 
 #include "bench_case.h"
 #include "bench_tee.h"
+#include "common/exit_status.h"
 #include "worker_event.h"
 
 namespace launchcheck {
 
 struct BenchAgent {
   pid_t pid = -1;
-  int pidfd = -1;
   bool exited = false;
   int64_t exit_ns = 0;
-  int status = 0;
-  rusage ru{};
+  common::ExitStatus status = common::ExitStatus::exited(0);  // once exited
+  rusage ru{};                                                // once exited
   std::string stderr_path;
 };
 
@@ -49,8 +49,5 @@ bool observe_event(BenchObservation& o, const WorkerEvent& e);
 std::string bench_check(const BenchCase& c, const BenchObservation& o);
 // The case's numbers (only for a run that passed bench_check).
 std::map<std::string, double> bench_metrics(const BenchCase& c, const BenchObservation& o);
-
-// "exit code 3", "signal 9".
-std::string describe_status(int status);
 
 }  // namespace launchcheck

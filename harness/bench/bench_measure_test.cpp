@@ -22,7 +22,7 @@ BenchObservation two_workers(int exit_code) {
   o.t_launch = 1'000'000'000;
   o.agents.resize(1);
   o.agents[0].exited = true;
-  o.agents[0].status = exit_code << 8;  // as wait4 reports an exit code
+  o.agents[0].status = common::ExitStatus::exited(exit_code);
   o.agents[0].exit_ns = 1'500'000'000;
   o.agents[0].ru.ru_utime.tv_usec = 20'000;
   o.agents[0].ru.ru_maxrss = 2048;
@@ -59,7 +59,7 @@ TEST(BenchMeasure, SaysWhatWentWrong) {
   BenchCase c;
   c.kind = BenchKind::kTrivial;
   BenchObservation o = two_workers(1);
-  EXPECT_EQ(bench_check(c, o).rfind("agent 0 ended with exit code 1 (expected exit code 0)", 0), 0u);
+  EXPECT_EQ(bench_check(c, o).rfind("agent 0 exited 1 (expected exit code 0)", 0), 0u);
   o = two_workers(0);
   observe_event(o, event("start", 0, 0, 10));
   EXPECT_EQ(bench_check(c, o), "1 of 2 workers started");

@@ -1,7 +1,6 @@
 #include "bench_run.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,16 +14,16 @@
 #include <stdexcept>
 
 #include "bench_measure.h"
-#include "clock.h"
-#include "environ.h"
-#include "event_log_follower.h"
+#include "common/clock.h"
+#include "common/environment.h"
 #include "common/event_loop.h"
-#include "free_port.h"
-#include "guard.h"
+#include "common/free_port.h"
+#include "common/process_guard.h"
+#include "common/random.h"
+#include "common/spawn.h"
+#include "common/subreaper.h"
+#include "event_log_follower.h"
 #include "interrupt.h"
-#include "pidfd.h"
-#include "process_table.h"
-#include "spawn_process.h"
 
 namespace fs = std::filesystem;
 
@@ -62,17 +61,18 @@ class Run {
   const BenchEnv& env_;
   std::string dir_;
   common::EventLoop loop_;
-  Guard guard_;
+  common::ProcessGuard guard_;
   std::unique_ptr<EventLogFollower> follower_;
   BenchObservation o_;
   int tee_fd_ = -1;
   std::unique_ptr<TeeLineCounter> tee_;
+  std::vector<common::Process> agents_;  // o_.agents[i] is agents_[i]
   std::map<pid_t, int> worker_pidfds_;
   std::map<pid_t, bool> worker_gone_;
   std::string error_;
   bool done_ = false;
 
-  std::map<std::string, std::string> agent_env(const std::string& events) const;
+  common::Environment agent_env(const std::string& events) const;
   std::vector<std::string> agent_argv(int i, int port, const std::string& rdzv_id) const;
   void start_agents();
   void spawn_agent(int i, const std::vector<std::string>& envv, int in, int out, int port,
@@ -80,6 +80,7 @@ class Run {
   void watch();
   void on_event(const WorkerEvent& e);
   void on_agent_exit(size_t i);
+  bool reap(size_t i);
   void on_tee();
   void on_worker_gone(pid_t pid);
   void stop_with(const std::string& error);
@@ -87,8 +88,8 @@ class Run {
   void cleanup();
 };
 
-std::map<std::string, std::string> Run::agent_env(const std::string& events) const {
-  std::map<std::string, std::string> env = environ_map();
+common::Environment Run::agent_env(const std::string& events) const {
+  common::Environment env = common::current_environment();
   for (auto& [k, v] : p_.env) env[k] = v;
   env["OMP_NUM_THREADS"] = "1";  // upstream warns otherwise; same for both launchers
   env["LAUNCHCHECK_EVENTS"] = events;
@@ -123,23 +124,33 @@ void Run::spawn_agent(int i, const std::vector<std::string>& envv, int in, int o
   BenchAgent& a = o_.agents[i];
   a.stderr_path = dir_ + "/agent" + std::to_string(i) + ".stderr";
   int err = open(a.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  auto argv = agent_argv(i, port, rdzv_id);
-  Spawned child = spawn_process({argv[0], argv, envv, "", in, out, err < 0 ? in : err});
+  common::SpawnOptions opt;
+  opt.argv = agent_argv(i, port, rdzv_id);
+  opt.program = opt.argv[0];
+  opt.env = envv;
+  opt.stdin_fd = in;
+  opt.stdout_fd = out;
+  opt.stderr_fd = err < 0 ? in : err;
+  opt.guard = &guard_;  // the agent registers its group before exec
+  try {
+    agents_[i] = common::spawn(opt);  // vfork: a failed exec is known here
+  } catch (...) {
+    if (err >= 0) close(err);
+    throw;
+  }
   if (err >= 0) close(err);
-  a.pid = child.pid;
-  if (child.pid > 0) guard_.watch_group(child.pid);
-  if (!child.error.empty()) throw std::runtime_error(child.error);
-  a.pidfd = open_pidfd(a.pid);
-  if (a.pidfd < 0) throw std::runtime_error(std::string("pidfd_open: ") + strerror(errno));
+  a.pid = agents_[i].pid();
+  if (agents_[i].exec_error())
+    throw std::runtime_error(common::describe_exec_error(opt, agents_[i]));
 }
 
 void Run::start_agents() {
   std::string events = dir_ + "/events.jsonl";
   std::ofstream(events).close();
   follower_ = std::make_unique<EventLogFollower>(events);
-  std::map<std::string, std::string> env = agent_env(events);
-  int port = free_tcp_port();
-  std::string rdzv_id = "bench" + random_hex(10);
+  common::Environment env = agent_env(events);
+  int port = common::pick_free_port("127.0.0.1");
+  std::string rdzv_id = "bench" + common::random_hex(10);
   int fds[2] = {-1, -1};
   if (c_.kind == BenchKind::kTee) {
     if (pipe2(fds, O_CLOEXEC) != 0)
@@ -151,13 +162,12 @@ void Run::start_agents() {
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   o_.expected = c_.agents * c_.nproc;
   o_.agents.resize(c_.agents);
-  o_.t_launch = now_ns();
+  agents_.resize(c_.agents);
+  o_.t_launch = common::now_ns();
   try {
     for (int i = 0; i < c_.agents; ++i) {
       env["LAUNCHCHECK_NODE"] = "a" + std::to_string(i);
-      std::vector<std::string> envv;
-      for (auto& [k, v] : env) envv.push_back(k + "=" + v);
-      spawn_agent(i, envv, devnull, (tee_fd_ >= 0 && i == 0) ? fds[1] : devnull, port, rdzv_id);
+      spawn_agent(i, common::to_envp(env), devnull, (tee_fd_ >= 0 && i == 0) ? fds[1] : devnull, port, rdzv_id);
     }
   } catch (...) {
     if (fds[1] >= 0) close(fds[1]);
@@ -175,7 +185,7 @@ void Run::watch() {
       if (auto e = parse_event_line(line, &why)) on_event(*e);
   });
   for (size_t i = 0; i < o_.agents.size(); ++i)
-    loop_.watch_fd(o_.agents[i].pidfd, [this, i](uint32_t) { on_agent_exit(i); });
+    loop_.watch_fd(agents_[i].pidfd(), [this, i](uint32_t) { on_agent_exit(i); });
   if (tee_fd_ >= 0) loop_.watch_fd(tee_fd_, [this](uint32_t) { on_tee(); });
   if (interrupt_fd() >= 0)
     loop_.watch_fd(interrupt_fd(), [this](uint32_t) {
@@ -187,10 +197,10 @@ void Run::watch() {
 }
 
 void Run::on_event(const WorkerEvent& e) {
-  if (e.ev == "start" && e.pgid > 1 && e.pgid != getpgrp()) guard_.watch_group(e.pgid);
+  if (e.ev == "start" && e.pgid > 1 && e.pgid != getpgrp()) guard_.watch(e.pgid);
   bool attempt0_started = observe_event(o_, e);
   if (e.ev == "start" && e.role != "grandchild" && !worker_pidfds_.count(e.pid)) {
-    int fd = open_pidfd(e.pid);  // fails when it is already gone: nothing to clean up then
+    int fd = common::open_pidfd(e.pid);  // fails when it is already gone: nothing to clean up then
     if (fd >= 0) worker_pidfds_[e.pid] = fd;
     worker_gone_[e.pid] = fd < 0;
     pid_t pid = e.pid;
@@ -199,27 +209,37 @@ void Run::on_event(const WorkerEvent& e) {
   }
   if (attempt0_started && c_.kind == BenchKind::kIdle) {
     o_.cpu_before = process_cpu_ns(o_.agents[0].pid);
-    o_.window_start = now_ns();
+    o_.window_start = common::now_ns();
   }
   // Let the agent settle into waiting before the signal.
   if (attempt0_started && c_.kind == BenchKind::kSigterm)
     loop_.add_timer(std::chrono::milliseconds(200), [this] {
-      o_.sigterm_sent = now_ns();
+      o_.sigterm_sent = common::now_ns();
       kill(o_.agents[0].pid, SIGTERM);
     });
   if (e.ev == "exit" && c_.kind == BenchKind::kIdle && o_.cpu_before >= 0 && o_.cpu_after < 0) {
     o_.cpu_after = process_cpu_ns(o_.agents[0].pid);
-    o_.window_end = now_ns();
+    o_.window_end = common::now_ns();
   }
 }
 
 void Run::on_agent_exit(size_t i) {
-  BenchAgent& a = o_.agents[i];
-  a.exit_ns = now_ns();
-  wait4(a.pid, &a.status, 0, &a.ru);
-  a.exited = true;
-  loop_.unwatch_fd(a.pidfd);
+  o_.agents[i].exit_ns = common::now_ns();
+  if (!reap(i)) return;
+  loop_.unwatch_fd(agents_[i].pidfd());
   maybe_done();
+}
+
+// Agent i's exit status and resource usage into the observation, once it
+// has exited.
+bool Run::reap(size_t i) {
+  auto status = agents_[i].try_reap();
+  if (!status) return false;
+  BenchAgent& a = o_.agents[i];
+  a.status = *status;
+  a.ru = *agents_[i].resource_usage();
+  a.exited = true;
+  return true;
 }
 
 void Run::on_tee() {
@@ -227,7 +247,7 @@ void Run::on_tee() {
   ssize_t r = read(tee_fd_, buf, sizeof buf);
   if (r > 0) {
     tee_->feed(buf, r);
-    o_.last_byte_ns = now_ns();
+    o_.last_byte_ns = common::now_ns();
   } else if (r == 0 || errno != EINTR) {
     loop_.unwatch_fd(tee_fd_);
     close(tee_fd_);
@@ -238,7 +258,7 @@ void Run::on_tee() {
 
 void Run::on_worker_gone(pid_t pid) {
   worker_gone_[pid] = true;
-  o_.workers_gone_ns = std::max(o_.workers_gone_ns, now_ns());
+  o_.workers_gone_ns = std::max(o_.workers_gone_ns, common::now_ns());
   loop_.unwatch_fd(worker_pidfds_[pid]);
   maybe_done();
 }
@@ -266,25 +286,24 @@ void Run::maybe_done() {
 // subreaper); the guard covers the same ground if launchcheck dies first.
 void Run::cleanup() {
   for (auto& [pid, fd] : worker_pidfds_) {
-    pidfd_signal(fd, SIGKILL);
+    common::signal_pidfd(fd, SIGKILL);
     close(fd);
   }
   worker_pidfds_.clear();
-  for (auto& a : o_.agents) {
-    if (a.pid > 0 && !a.exited) {
-      kill(-a.pid, SIGKILL);
-      kill(a.pid, SIGKILL);
-      wait4(a.pid, &a.status, 0, &a.ru);
-      a.exited = true;
+  for (size_t i = 0; i < agents_.size(); ++i) {
+    if (agents_[i].pid() > 0 && !o_.agents[i].exited) {
+      common::kill_group(agents_[i].pid(), SIGKILL);
+      agents_[i].send_signal(SIGKILL);
+      agents_[i].wait();
+      reap(i);
     }
-    if (a.pidfd >= 0) close(a.pidfd);
-    a.pidfd = -1;
+    agents_[i].close_pidfd();
   }
   if (tee_fd_ >= 0) close(tee_fd_);
   tee_fd_ = -1;
-  kill_descendants(guard_.pid());
+  common::kill_descendants(guard_.pid());
   guard_.goodbye();
-  reap_children(5);
+  common::reap_children(5);
 }
 
 BenchOutcome Run::go() {

@@ -1,6 +1,7 @@
 // One benchmark run: starts a case's agents (the launcher under a profile)
-// with the runner's own mechanics (posix/spawn: own group, parent-death
-// signal; the guard; one event loop), follows the fixtures' event log and
+// with the same mechanics as run/ (common::spawn: own group, parent-death
+// signal, registered with a common::ProcessGuard before exec; one event
+// loop), follows the fixtures' event log and
 // the agents' exits, and turns what it saw into the case's numbers
 // (bench_measure.h). Nothing comes from the launcher's own logs, and nothing
 // it started outlives it, even when launchcheck is SIGKILLed.

@@ -2,8 +2,8 @@
 #include <map>
 
 #include "check_text.h"
+#include "common/signal_names.h"
 #include "families.h"
-#include "signals.h"
 
 namespace launchcheck {
 
@@ -24,7 +24,7 @@ std::string describe(const ExitExpect& e) {
     case ExitExpect::Kind::kNonzero:
       return "a non-zero exit";
     case ExitExpect::Kind::kSignal:
-      return "death by " + signal_name(e.signo);
+      return "death by " + common::signal_name(e.signo);
     case ExitExpect::Kind::kAny:
       return "any exit";
   }
@@ -34,7 +34,7 @@ std::string describe(const ExitExpect& e) {
 ExitExpect parse_one(const Json& v, const std::string& ptr) {
   ExitExpect e;
   std::optional<int> signo =
-      v.is_string() ? signal_from_name(v.get<std::string>()) : std::optional<int>();
+      v.is_string() ? common::signal_from_name(v.get<std::string>()) : std::optional<int>();
   if (v.is_number_integer()) {
     e.kind = ExitExpect::Kind::kCode;
     e.code = v.get<int>();

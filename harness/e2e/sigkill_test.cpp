@@ -15,8 +15,8 @@
 #include <fstream>
 #include <thread>
 
+#include "common/process_table.h"
 #include "e2e_util.h"
-#include "process_table.h"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -73,7 +73,7 @@ class Sigkill : public ::testing::Test {
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (starts_below(dir_).size() < workers && std::chrono::steady_clock::now() < end)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::vector<ProcInfo> below = descendants_of(lc, read_process_table());
+    std::vector<common::ProcessInfo> below = common::descendants_of(lc, common::read_process_table());
     kill(lc, SIGKILL);
     waitpid(lc, nullptr, 0);
     auto starts = starts_below(dir_);
@@ -85,7 +85,7 @@ class Sigkill : public ::testing::Test {
     }
     for (auto& p : below) {
       EXPECT_TRUE(gone_within(p.pid, std::chrono::seconds(10)))
-          << "pid " << p.pid << " (" << process_cmdline(p.pid) << ") outlived launchcheck";
+          << "pid " << p.pid << " (" << common::process_cmdline(p.pid) << ") outlived launchcheck";
       if (alive(p.pid)) left_.push_back(p.pid);
     }
   }

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "signals.h"
+#include "common/signal_names.h"
 #include "substitution.h"
 
 namespace launchcheck {
@@ -85,7 +85,7 @@ Action parse_action(const Json& j, const std::string& ptr) {
   if (auto sig = r.string("signal")) {
     ++kinds;
     a.kind = Action::Kind::kSignal;
-    auto signo = signal_from_name(*sig);
+    auto signo = common::signal_from_name(*sig);
     if (!signo) field_error(r.pointer("signal"), "unknown signal \"" + *sig + "\"");
     a.signo = *signo;
     auto to = r.string("to");

@@ -3,7 +3,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "free_port.h"
+#include "common/free_port.h"
 
 namespace launchcheck {
 namespace {
@@ -33,7 +33,7 @@ bool known_name(const std::string& key) {
 Placeholders::Placeholders(std::map<std::string, std::string> values,
                            std::function<int()> port_source)
     : values_(std::move(values)), port_source_(std::move(port_source)) {
-  if (!port_source_) port_source_ = free_tcp_port;
+  if (!port_source_) port_source_ = [] { return common::pick_free_port("127.0.0.1"); };
 }
 
 void Placeholders::set(const std::string& key, const std::string& value) { values_[key] = value; }

@@ -1,7 +1,6 @@
 #include "executor.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,10 +8,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "clock.h"
-#include "pidfd.h"
-#include "process_table.h"
-#include "spawn_process.h"
+#include "common/clock.h"
+#include "common/spawn.h"
+#include "common/subreaper.h"
 #include "survivors.h"
 
 namespace launchcheck {
@@ -31,24 +29,24 @@ Executor::Executor(const ResolvedScenario& s, std::vector<AgentCommand> commands
     rec.argv = commands[i].argv;
     rec.env_changes = commands[i].env_changes;
     record_.agents.push_back(rec);
-    agents_.push_back(Agent{std::move(commands[i]), nullptr, nullptr, -1});
+    agents_.push_back(Agent{std::move(commands[i]), nullptr, nullptr, {}});
   }
 }
 
 Executor::~Executor() {
-  for (auto& a : agents_)
-    if (a.pidfd >= 0) close(a.pidfd);
+  if (devnull_ >= 0) close(devnull_);
 }
 
 RunRecord Executor::run() {
-  become_subreaper();
+  common::become_subreaper();
   guard_.start();
+  devnull_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   follower_ = std::make_unique<EventLogFollower>(setup_.events);
   loop_.watch_fd(follower_->fd(), [this](uint32_t) { on_events(); });
   loop_.add_timer(std::chrono::microseconds(static_cast<int64_t>(s_.timeout_s * 1e6)),
                   [this] { on_timeout(); });
   schedule_timed_faults();
-  record_.start_ns = now_ns();
+  record_.start_ns = common::now_ns();
   for (size_t i = 0; i < s_.nodes.size(); ++i) schedule_start(i);
   maybe_finish();
   if (!finished_) loop_.run();
@@ -94,35 +92,49 @@ void Executor::start_agent(size_t i) {
   AgentRecord& rec = record_.agents[i];
   if (rec.started) return;
   rec.started = true;
+  if (a.command.exe.empty()) {
+    rec.exec_error = "cannot exec " + a.command.argv[0] + ": not found on PATH";
+    return;
+  }
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
     rec.exec_error = std::string("pipe: ") + strerror(errno);
     return;
   }
-  rec.start_ns = now_ns();
-  SpawnOptions opt{a.command.exe, a.command.argv, a.command.envp, setup_.cwd, -1, out[1], err[1]};
-  Spawned child = spawn_process(opt);
+  common::SpawnOptions opt;
+  opt.program = a.command.exe;
+  opt.argv = a.command.argv;
+  opt.env = a.command.envp;
+  opt.cwd = setup_.cwd;
+  opt.stdin_fd = devnull_;
+  opt.stdout_fd = out[1];
+  opt.stderr_fd = err[1];
+  opt.guard = &guard_;  // the agent registers its group before exec
+  // vfork (the default) waits for the exec, so a start that failed is
+  // known here, with the step that failed.
+  rec.start_ns = common::now_ns();
+  try {
+    a.process = common::spawn(opt);
+  } catch (const std::exception& e) {
+    rec.exec_error = e.what();
+  }
   close(out[1]);
   close(err[1]);
-  if (child.pid < 0) {
+  if (a.process.pid() <= 0) {
     close(out[0]);
     close(err[0]);
-    rec.exec_error = child.error;
     return;
   }
-  rec.pid = rec.pgid = child.pid;
-  watch_group(child.pid);
-  rec.exec_error = child.error;
-  if (child.setup_failed && record_.setup_error.empty())
-    record_.setup_error = "node " + rec.node + ": " + child.error;
+  rec.pid = rec.pgid = a.process.pid();
+  groups_.insert(rec.pid);
+  rec.exec_error = common::describe_exec_error(opt, a.process);
+  // A directory that cannot be entered is the run's setup, not the launcher.
+  if (a.process.exec_error_step() != common::SpawnStep::kExec && !rec.exec_error.empty() &&
+      record_.setup_error.empty())
+    record_.setup_error = "node " + rec.node + ": " + rec.exec_error;
   watch_console(i, false, out[0]);
   watch_console(i, true, err[0]);
-  a.pidfd = open_pidfd(child.pid);
-  if (a.pidfd < 0) {
-    rec.exec_error = std::string("pidfd_open: ") + strerror(errno);
-    return;
-  }
-  loop_.watch_fd(a.pidfd, [this, i](uint32_t) { on_agent_exit(i); });
+  loop_.watch_fd(a.process.pidfd(), [this, i](uint32_t) { on_agent_exit(i); });
 }
 
 void Executor::watch_console(size_t i, bool err, int fd) {
@@ -137,12 +149,11 @@ void Executor::watch_console(size_t i, bool err, int fd) {
 void Executor::on_agent_exit(size_t i) {
   Agent& a = agents_[i];
   AgentRecord& rec = record_.agents[i];
-  int status = 0;
-  if (waitpid(rec.pid, &status, WNOHANG) != rec.pid) return;
-  record_exit(rec, status);
-  loop_.unwatch_fd(a.pidfd);
-  close(a.pidfd);
-  a.pidfd = -1;
+  auto status = a.process.try_reap();
+  if (!status) return;
+  record_exit(rec, *status);
+  loop_.unwatch_fd(a.process.pidfd());
+  a.process.close_pidfd();
   fire(scheduler_.on_agent_exit(rec.node));
   maybe_finish();
 }
@@ -178,14 +189,14 @@ void Executor::handle_event(const WorkerEvent& e) {
 }
 
 void Executor::watch_group(pid_t pgid) {
-  if (groups_.insert(pgid).second) guard_.watch_group(pgid);
+  if (groups_.insert(pgid).second) guard_.watch(pgid);
 }
 
 void Executor::fire(const std::vector<size_t>& faults) {
   // Output and events read while cleaning up must not start anything new.
   if (finished_) return;
   for (size_t f : faults) {
-    auto apply = [this, f] { record_.faults.push_back(nemesis_.apply(s_.faults[f], now_ns())); };
+    auto apply = [this, f] { record_.faults.push_back(nemesis_.apply(s_.faults[f], common::now_ns())); };
     double delay = s_.faults[f].when.delay_s;
     if (delay <= 0) {
       apply();
@@ -227,7 +238,7 @@ void Executor::maybe_finish() {
 void Executor::after_run() {
   int64_t end = 0;
   for (auto& a : record_.agents) end = std::max(end, a.end_ns);
-  record_.end_ns = end ? end : now_ns();
+  record_.end_ns = end ? end : common::now_ns();
   on_events();
   if (!record_.timed_out) record_.survivors = find_survivors(guard_.pid(), setup_.orphan_grace_s);
   kill_run(guard_.pid(), groups_);
@@ -249,8 +260,8 @@ void Executor::after_run() {
   }
   guard_.goodbye();
   // Reap every child: agents killed at the timeout, adopted orphans.
-  for (auto& rec : record_.agents) reap_agent(rec);
-  reap_children(10);
+  for (size_t i = 0; i < agents_.size(); ++i) reap_agent(record_.agents[i], agents_[i].process);
+  common::reap_children(10);
 }
 
 }  // namespace launchcheck

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "agent_command.h"
+#include "common/event_loop.h"
+#include "common/process.h"
+#include "common/process_guard.h"
 #include "console_reader.h"
 #include "event_log_follower.h"
-#include "common/event_loop.h"
 #include "fault_scheduler.h"
-#include "guard.h"
 #include "nemesis.h"
 #include "resolved_scenario.h"
 #include "run_record.h"
@@ -42,7 +43,7 @@ class Executor {
   struct Agent {
     AgentCommand command;
     std::unique_ptr<ConsoleReader> out, err;
-    int pidfd = -1;
+    common::Process process;  // no pid when it could not be started
   };
 
   const ResolvedScenario& s_;
@@ -51,7 +52,10 @@ class Executor {
   std::vector<Agent> agents_;
   common::EventLoop loop_;
   FaultScheduler scheduler_;
-  Guard guard_;
+  // Kills every group of the run if this executor dies without goodbye.
+  // Agents register their groups themselves before exec (spawn()).
+  common::ProcessGuard guard_;
+  int devnull_ = -1;  // the agents' stdin
   Nemesis nemesis_;
   std::unique_ptr<EventLogFollower> follower_;
   std::set<pid_t> groups_;  // every process group of the run, for the guard and the end

@@ -125,18 +125,31 @@ TEST_F(ExecutorTest, KillsEverythingAtTheTimeout) {
 TEST_F(ExecutorTest, ADirectoryItCannotEnterIsASetupError) {
   node("n0", "pwd");
   RunRecord r = run("/nonexistent-dir");
-  EXPECT_EQ(r.setup_error, "node n0: cannot change into /nonexistent-dir: No such file or directory");
-  EXPECT_EQ(r.agents[0].exec_error, "cannot change into /nonexistent-dir: No such file or directory");
+  EXPECT_EQ(r.setup_error, "node n0: cannot chdir to /nonexistent-dir: No such file or directory");
+  EXPECT_EQ(r.agents[0].exec_error, "cannot chdir to /nonexistent-dir: No such file or directory");
   EXPECT_EQ(r.agents[0].out, "");
 }
 
-TEST_F(ExecutorTest, AMissingLauncherIsAStartError) {
-  node("n0", "true");
-  commands_[0].exe = "";
-  commands_[0].argv = {"no-such-launcher"};
-  RunRecord r = run();
-  EXPECT_EQ(r.agents[0].exec_error, "cannot execute no-such-launcher: No such file or directory");
-  EXPECT_EQ(r.setup_error, "");
+// A launcher that is not on PATH, or exists but cannot be executed (it
+// fails at execve): the launcher's start failed, the run's setup did not.
+TEST_F(ExecutorTest, ALauncherThatCannotStartIsAStartError) {
+  struct Case {
+    std::string exe, error;
+    bool has_process;  // a child existed and exited 127
+  };
+  for (const Case& c : {Case{"", "cannot exec no-such-launcher: not found on PATH", false},
+                        Case{"/dev/null", "cannot exec /dev/null: Permission denied", true}}) {
+    commands_.clear();
+    s_.nodes.clear();
+    node("n0", "true");
+    commands_[0].exe = c.exe;
+    commands_[0].argv = {"no-such-launcher"};
+    RunRecord r = run();
+    EXPECT_EQ(r.agents[0].exec_error, c.error);
+    EXPECT_EQ(r.agents[0].exited, c.has_process) << c.exe;
+    EXPECT_EQ(r.agents[0].exit_code, c.has_process ? 127 : -1);
+    EXPECT_EQ(r.setup_error, "");
+  }
 }
 
 }  // namespace

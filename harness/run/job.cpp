@@ -9,8 +9,8 @@
 #include <fstream>
 
 #include "agent_command.h"
-#include "clock.h"
-#include "environ.h"
+#include "common/environment.h"
+#include "common/random.h"
 #include "executor.h"
 #include "registry.h"
 #include "trace.h"
@@ -31,7 +31,7 @@ Placeholders run_placeholders(const Scenario& s, const Profile& p, const RunOpti
                               const std::string& tmp,
                               const std::map<std::string, std::string>& env) {
   Placeholders ph({{"tmp", tmp},
-                   {"rdzv_id", "lc" + random_hex(12)},
+                   {"rdzv_id", "lc" + common::random_hex(12)},
                    {"fixture", opt.build_dir + "/bin/lc_worker"},
                    {"python_fixture", opt.build_dir + "/bin/lc_worker.py"},
                    {"shell_fixture", opt.build_dir + "/bin/lc_worker.sh"},
@@ -116,7 +116,7 @@ ScenarioResult run_scenario(const Scenario& s, const Profile& p, const RunOption
   fs::create_directories(tmp);
   write_file(events, "");
 
-  AgentContext ctx{environ_map(), events, opt.build_dir};
+  AgentContext ctx{common::current_environment(), events, opt.build_dir};
   ResolvedScenario resolved;
   std::vector<AgentCommand> commands;
   try {

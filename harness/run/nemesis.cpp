@@ -10,8 +10,8 @@
 #include <csignal>
 #include <cstring>
 
-#include "pidfd.h"
-#include "signals.h"
+#include "common/process.h"
+#include "common/signal_names.h"
 
 namespace launchcheck {
 
@@ -82,7 +82,7 @@ void Nemesis::on_worker_event(const WorkerEvent& e) {
   if (e.ev != "start" || e.role == "grandchild") return;
   started_.push_back({e.pid, e.rank});
   if (!pidfds_.count(e.pid)) {
-    int fd = open_pidfd(e.pid);
+    int fd = common::open_pidfd(e.pid);
     if (fd >= 0) pidfds_[e.pid] = fd;
   }
 }
@@ -100,7 +100,7 @@ std::string Nemesis::signal_rank(int rank, int signo) {
     if (w.rank == rank) latest = &w;
   if (!latest) return "rank " + std::to_string(rank) + " never started";
   auto it = pidfds_.find(latest->pid);
-  if (it == pidfds_.end() || pidfd_signal(it->second, signo) != 0)
+  if (it == pidfds_.end() || !common::signal_pidfd(it->second, signo))
     return "rank " + std::to_string(rank) + "'s worker (pid " + std::to_string(latest->pid) +
            ") was gone";
   return "";
@@ -111,7 +111,7 @@ std::string Nemesis::signal_workers(int signo) {
   for (auto& w : started_) {
     if (exited_.count(w.pid)) continue;
     auto it = pidfds_.find(w.pid);
-    if (it != pidfds_.end() && pidfd_signal(it->second, signo) == 0) ++sent;
+    if (it != pidfds_.end() && common::signal_pidfd(it->second, signo)) ++sent;
   }
   return sent ? "" : "no worker was running";
 }
@@ -121,7 +121,7 @@ FaultRecord Nemesis::apply(const ResolvedFault& f, int64_t at_ns) {
   FaultRecord fr;
   fr.pointer = f.pointer;
   fr.at_ns = at_ns;
-  std::string sig = signal_name(a.signo);
+  std::string sig = common::signal_name(a.signo);
   switch (a.kind) {
     case Action::Kind::kSignal:
       if (a.target == Action::Target::kAgent) {

@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "spawn_process.h"
+#include "common/spawn.h"
 
 namespace fs = std::filesystem;
 
@@ -101,11 +101,13 @@ WorkerEvent start(int pid, int rank) {
   return e;
 }
 
+// A child to signal; the test reaps it by pid (the Process only closes its
+// pidfd when it goes).
 pid_t sleeper() {
-  SpawnOptions opt;
-  opt.exe = "/bin/sleep";
+  common::SpawnOptions opt;
+  opt.program = "/bin/sleep";
   opt.argv = {"sleep", "30"};
-  return spawn_process(opt).pid;
+  return common::spawn(opt).pid();
 }
 
 ResolvedFault signal_fault(Action::Target target, int rank, int signo) {

@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <map>
 
+#include "common/fork_tied.h"
 #include "registry.h"
-#include "spawn_process.h"
 
 namespace fs = std::filesystem;
 
@@ -76,7 +76,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
                        int repeat_index) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
-  pid_t pid = fork_tied();
+  pid_t pid = common::fork_tied();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
   if (pid == 0) {
     close(fds[0]);

@@ -1,24 +1,22 @@
 #include "survivors.h"
 
 #include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 
-#include "clock.h"
-#include "pidfd.h"
-#include "process_table.h"
+#include "common/clock.h"
+#include "common/subreaper.h"
 
 namespace launchcheck {
 
 namespace {
 
-void wait_for_exits(const std::vector<ProcInfo>& live, double grace_s) {
+void wait_for_exits(const std::vector<common::ProcessInfo>& live, double grace_s) {
   std::vector<pollfd> fds;
   for (auto& p : live) {
-    int fd = open_pidfd(p.pid);
+    int fd = common::open_pidfd(p.pid);
     if (fd >= 0) fds.push_back({fd, POLLIN, 0});
   }
   auto deadline = std::chrono::steady_clock::now() +
@@ -45,31 +43,31 @@ void wait_for_exits(const std::vector<ProcInfo>& live, double grace_s) {
 
 std::vector<SurvivorRecord> find_survivors(pid_t spare, double grace_s) {
   std::vector<SurvivorRecord> out;
-  auto live = live_descendants(spare);
+  auto live = common::live_descendants(spare);
   if (live.empty()) return out;
   wait_for_exits(live, grace_s);
-  for (auto& p : live_descendants(spare)) out.push_back({p.pid, p.ppid, process_cmdline(p.pid)});
+  for (auto& p : common::live_descendants(spare))
+    out.push_back({p.pid, p.ppid, common::process_cmdline(p.pid)});
   return out;
 }
 
 void kill_run(pid_t spare, const std::set<pid_t>& groups) {
-  kill_descendants(spare);
-  for (pid_t g : groups) kill(-g, SIGKILL);
+  common::kill_descendants(spare);
+  for (pid_t g : groups) common::kill_group(g, SIGKILL);
 }
 
-void record_exit(AgentRecord& rec, int status) {
-  rec.end_ns = now_ns();
+void record_exit(AgentRecord& rec, const common::ExitStatus& status) {
+  rec.end_ns = common::now_ns();
   rec.exited = true;
-  if (WIFSIGNALED(status))
-    rec.signo = WTERMSIG(status);
+  if (status.is_killed())
+    rec.signo = status.signal();
   else
-    rec.exit_code = WEXITSTATUS(status);
+    rec.exit_code = status.exit_code();
 }
 
-void reap_agent(AgentRecord& rec) {
-  if (!rec.pid || rec.exited) return;
-  int status = 0;
-  if (waitpid(rec.pid, &status, 0) == rec.pid) record_exit(rec, status);
+void reap_agent(AgentRecord& rec, common::Process& agent) {
+  if (!rec.pid || rec.exited || agent.pidfd() < 0) return;
+  record_exit(rec, agent.wait());
 }
 
 }  // namespace launchcheck

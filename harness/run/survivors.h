@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "common/exit_status.h"
+#include "common/process.h"
 #include "run_record.h"
 
 namespace launchcheck {
@@ -21,10 +23,11 @@ std::vector<SurvivorRecord> find_survivors(pid_t spare, double grace_s);
 // learnt (members that left our tree, e.g. by a double fork to init).
 void kill_run(pid_t spare, const std::set<pid_t>& groups);
 
-// Waits for the agent's exit (it was killed) and records how it ended.
-void reap_agent(AgentRecord& rec);
+// Waits for the agent's exit (it was killed) and records how it ended; does
+// nothing when it was never started or already recorded.
+void reap_agent(AgentRecord& rec, common::Process& agent);
 
-// How a wait status reads in a record; the agent ended now.
-void record_exit(AgentRecord& rec, int status);
+// How an exit reads in a record; the agent ended now.
+void record_exit(AgentRecord& rec, const common::ExitStatus& status);
 
 }  // namespace launchcheck

@@ -4,25 +4,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process_table.h"
-#include "spawn_process.h"
+#include "common/spawn.h"
+#include "common/subreaper.h"
 
 namespace launchcheck {
 namespace {
 
-pid_t sh(const std::string& script) {
-  SpawnOptions opt;
-  opt.exe = "/bin/sh";
+common::Process sh(const std::string& script) {
+  common::SpawnOptions opt;
+  opt.program = "/bin/sh";
   opt.argv = {"sh", "-c", script};
-  return spawn_process(opt).pid;
+  return common::spawn(opt);
 }
 
 // An orphan that stays is a survivor, named by its command line; one that
 // leaves within the grace is not.
 TEST(Survivors, OnlyWhatOutlastsTheGrace) {
-  become_subreaper();
-  pid_t quick = sh("sleep 0.1");
-  pid_t slow = sh("exec sleep 30");
+  common::become_subreaper();
+  pid_t quick = sh("sleep 0.1").pid();
+  pid_t slow = sh("exec sleep 30").pid();
   auto survivors = find_survivors(-1, 1.0);
   ASSERT_EQ(survivors.size(), 1u);
   EXPECT_EQ(survivors[0].pid, slow);
@@ -36,13 +36,21 @@ TEST(Survivors, OnlyWhatOutlastsTheGrace) {
 
 TEST(Survivors, AgentsAreReapedIntoTheirRecord) {
   AgentRecord rec;
-  rec.pid = sh("exit 3");
-  reap_agent(rec);
+  common::Process agent = sh("exit 3");
+  rec.pid = agent.pid();
+  reap_agent(rec, agent);
   EXPECT_TRUE(rec.exited);
   EXPECT_EQ(rec.exit_code, 3);
   EXPECT_GT(rec.end_ns, 0);
-  reap_agent(rec);  // once only
+  reap_agent(rec, agent);  // once only
   EXPECT_EQ(rec.exit_code, 3);
+
+  AgentRecord killed;
+  common::Process victim = sh("kill -KILL $$");
+  killed.pid = victim.pid();
+  reap_agent(killed, victim);
+  EXPECT_EQ(killed.signo, SIGKILL);
+  EXPECT_EQ(killed.exit_code, -1);
 }
 
 }  // namespace

@@ -1,0 +1,143 @@
+// What outlives whom: the /proc table and the subreaper's clean-up
+// (process_table.h, subreaper.h), and children that die with their parent
+// (fork_tied.h, spawn()'s parent-death signal).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+
+#include "common/fork_tied.h"
+#include "common/process_table.h"
+#include "common/spawn.h"
+#include "common/subreaper.h"
+
+namespace common {
+namespace {
+
+Process sleeper() {
+  SpawnOptions o;
+  o.program = "/bin/sleep";
+  o.argv = {"sleep", "30"};
+  return spawn(o);
+}
+
+TEST(ProcessTable, DescendantsFollowTheParentChain) {
+  std::vector<ProcessInfo> table = {
+      {10, 1, 10, 'S'}, {11, 10, 10, 'S'}, {12, 11, 12, 'S'}, {13, 1, 13, 'S'}};
+  auto d = descendants_of(10, table);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].pid, 11);
+  EXPECT_EQ(d[1].pid, 12);
+  // A cycle (pids recycled while the table was read) ends the walk.
+  EXPECT_TRUE(descendants_of(10, {{20, 21, 20, 'S'}, {21, 20, 21, 'S'}}).empty());
+}
+
+TEST(ProcessTable, SeesThisProcessAndItsChildren) {
+  Process a = sleeper();
+  bool found = false;
+  for (const auto& p : read_process_table())
+    if (p.pid == a.pid()) {
+      found = true;
+      EXPECT_EQ(p.ppid, getpid());
+      EXPECT_EQ(p.pgid, a.pid());  // spawn() gives it a group of its own
+    }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(process_cmdline(a.pid()), "sleep 30");
+  a.send_signal(SIGKILL);
+  a.wait();
+  EXPECT_EQ(process_cmdline(a.pid()), "");
+}
+
+// Orphans come to the subreaper; kill_descendants spares only `spare`, and
+// reap_children leaves nothing to reap.
+TEST(Subreaper, KillsAndReapsEveryDescendantButTheSpared) {
+  ASSERT_TRUE(become_subreaper());
+  int out[2];
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+  SpawnOptions o;
+  o.program = "/bin/sh";
+  o.argv = {"sh", "-c", "sleep 30 & echo $!"};  // leaves an orphan, names it
+  o.stdout_fd = out[1];
+  Process parent = spawn(o);
+  close(out[1]);
+  char buf[32] = {};
+  ASSERT_GT(read(out[0], buf, sizeof buf - 1), 0);
+  close(out[0]);
+  pid_t orphan = atoi(buf);
+  parent.wait();
+  Process spared = sleeper();
+  bool orphan_live = false, spared_listed = false;
+  for (const auto& p : live_descendants(spared.pid())) {
+    if (p.pid == orphan) orphan_live = p.ppid == getpid();
+    spared_listed = spared_listed || p.pid == spared.pid();
+  }
+  EXPECT_TRUE(orphan_live) << "the orphan did not come to us";
+  EXPECT_FALSE(spared_listed);
+  EXPECT_EQ(process_cmdline(orphan), "sleep 30");
+  kill_descendants(spared.pid());
+  int status = 0;
+  ASSERT_EQ(waitpid(orphan, &status, 0), orphan);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  EXPECT_EQ(spared.try_reap(), std::nullopt) << "the spared process was killed";
+  spared.send_signal(SIGKILL);
+  reap_children(5);
+  pid_t left = waitpid(-1, nullptr, WNOHANG);
+  int err = errno;
+  EXPECT_EQ(left, -1);  // nothing left to reap
+  EXPECT_EQ(err, ECHILD);
+}
+
+// A process started by `start` in a middle process dies when that middle
+// process is SIGKILLed: true when it did within 5 s.
+bool dies_with_its_parent(pid_t (*start)()) {
+  int report[2];
+  if (pipe(report) != 0) return false;
+  pid_t middle = fork();
+  if (middle == 0) {
+    pid_t child = start();
+    (void)!write(report[1], &child, sizeof child);
+    pause();
+    _exit(0);
+  }
+  pid_t child = 0;
+  bool died = false;
+  if (read(report[0], &child, sizeof child) == static_cast<ssize_t>(sizeof child) && child > 0) {
+    int fd = open_pidfd(child);
+    kill(middle, SIGKILL);
+    pollfd p{fd, POLLIN, 0};
+    died = fd >= 0 && poll(&p, 1, 5000) == 1;
+    if (fd >= 0) close(fd);
+  }
+  kill(middle, SIGKILL);
+  waitpid(middle, nullptr, 0);
+  close(report[0]);
+  close(report[1]);
+  return died;
+}
+
+TEST(ParentDeath, ASpawnedProgramDiesWithItsParent) {
+  EXPECT_TRUE(dies_with_its_parent([] {
+    Process p = sleeper();
+    pid_t pid = p.pid();
+    return pid;  // ~Process closes the pidfd and neither kills nor reaps
+  }));
+}
+
+TEST(ParentDeath, ATiedForkDiesWithItsParent) {
+  EXPECT_TRUE(dies_with_its_parent([] {
+    pid_t worker = fork_tied();
+    if (worker == 0) {
+      pause();
+      _exit(0);
+    }
+    return worker;
+  }));
+}
+
+}  // namespace
+}  // namespace common

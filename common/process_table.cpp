@@ -1,0 +1,78 @@
+#include "common/process_table.h"
+
+#include <dirent.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace common {
+
+namespace {
+
+// /proc/PID/stat's state, ppid and pgid; false when the process is gone.
+bool read_stat(const char* pid, ProcessInfo& p) {
+  std::ifstream in(std::string("/proc/") + pid + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return false;
+  // The command name may hold spaces and parentheses: the fields start after
+  // the last ')'.
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 > stat.size()) return false;
+  std::istringstream rest(stat.substr(close + 2));
+  rest >> p.state >> p.ppid >> p.pgid;
+  return static_cast<bool>(rest);
+}
+
+}  // namespace
+
+std::vector<ProcessInfo> read_process_table() {
+  std::vector<ProcessInfo> out;
+  DIR* d = opendir("/proc");
+  if (!d) return out;
+  while (dirent* ent = readdir(d)) {
+    char* end = nullptr;
+    long pid = strtol(ent->d_name, &end, 10);
+    if (*end || pid <= 0) continue;
+    ProcessInfo p;
+    p.pid = static_cast<pid_t>(pid);
+    if (read_stat(ent->d_name, p)) out.push_back(p);
+  }
+  closedir(d);
+  return out;
+}
+
+std::vector<ProcessInfo> descendants_of(pid_t root, const std::vector<ProcessInfo>& table) {
+  std::map<pid_t, pid_t> parent;
+  for (const auto& p : table) parent[p.pid] = p.ppid;
+  std::vector<ProcessInfo> out;
+  for (const auto& p : table) {
+    pid_t cur = p.ppid;
+    // The depth bound guards against a cycle in a table read while pids
+    // were being recycled.
+    for (int depth = 0; cur > 1 && depth < 1000; ++depth) {
+      if (cur == root) {
+        out.push_back(p);
+        break;
+      }
+      auto it = parent.find(cur);
+      if (it == parent.end()) break;
+      cur = it->second;
+    }
+  }
+  return out;
+}
+
+std::string process_cmdline(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  for (auto& c : s)
+    if (c == '\0') c = ' ';
+  return s;
+}
+
+}  // namespace common
