@@ -24,6 +24,7 @@
 #   --timeout S seconds per mutant, building included (default 1500)
 # Exit status: 0 when every mutant is KILLED or its survival is explained
 # (`unobservable:`), 1 otherwise, 2 on bad usage or a failed set-up.
+
 # The whole script is one { } block, read before it runs: editing this file
 # during a run cannot change what the run does.
 {
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=$2; shift 2 ;;
     --full) full=1; shift ;;
     --skip-baseline) baseline=0; shift ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutation.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) selected+=("$1"); shift ;;
   esac
