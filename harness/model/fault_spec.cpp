@@ -104,8 +104,7 @@ void parse_http(ObjectReader& r, Action& a) {
   }
   if (body) a.body = checked(*body, hr.pointer("body"));
   if (auto ct = hr.string("content_type")) a.content_type = *ct;
-  if (auto st = hr.integer("expect_status")) {
-    if (*st < 100 || *st > 599) field_error(hr.pointer("expect_status"), "expected 100..599");
+  if (auto st = hr.integer("expect_status", 100, 599)) {
     a.expect_status = static_cast<int>(*st);
   }
   hr.finish();

@@ -7,7 +7,7 @@ ServiceSpec parse_services(const Json& j, const std::string& ptr) {
   ServiceSpec s;
   if (const Json* e = r.get("etcd")) {
     ObjectReader er(*e, r.pointer("etcd"));
-    auto members = er.integer("members");
+    auto members = er.integer("members", 1, 3);
     if (!members || (*members != 1 && *members != 3))
       field_error(er.pointer("members"), "expected 1 or 3 (a member, or a cluster that survives one loss)");
     s.etcd_members = static_cast<int>(*members);

@@ -187,7 +187,7 @@ int cmd_validate(const ScenarioSelection& sel) {
   // Nothing to validate is a mistake (a wrong folder), not a success.
   if (ok && scenarios.empty()) {
     std::cerr << "launchcheck: no scenario found in " << join(sel.paths, ", ")
-              << (sel.filter.empty() ? "" : " matching --filter " + sel.filter) << "\n";
+              << " matching the --filter, --exclude and tags given\n";
     return kExitBadInput;
   }
   std::cout << scenarios.size() << " scenario(s) valid" << (ok ? "" : "; errors above") << "\n";

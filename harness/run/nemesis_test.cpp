@@ -231,7 +231,7 @@ class FakePlacement : public Placement {
 };
 
 TEST(Nemesis, NetworkFaultsGoToThePlacement) {
-  Nemesis::Agents agents{[](const std::string&) { return 0; }, [](const std::string&) { return ""; }};
+  Nemesis::Agents agents{[](const std::string&) { return 0; }, [](const std::string&) { return ""; }, {}};
   ResolvedFault f;
   f.pointer = "/faults/0";
   f.action.kind = Action::Kind::kIsolate;
