@@ -3,10 +3,10 @@
 // process itself by default, or a process below it for wrappers that do not
 // exec.
 #include <map>
-#include "scenario_regex.h"
 
 #include "check_text.h"
 #include "families.h"
+#include "scenario_regex.h"
 
 namespace launchcheck {
 

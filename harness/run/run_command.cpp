@@ -89,6 +89,7 @@ int cmd_run(const ScenarioSelection& sel, const RunArgs& args, const Locations& 
   if (!make_run_options(where.build_dir, args.keep_artifacts, args.trace, &opt, &tmp_root))
     return kExitBadInput;
   opt.timeout_scale = args.timeout_scale;
+  opt.profiles_dir = where.profiles_dir;  // a node's own "profile"
 
   size_t runs = scenarios.size() * static_cast<size_t>(args.repeat);
   Progress progress(
