@@ -84,7 +84,7 @@ TEST(EtcdCodec, RejectsWhatEtcdNeverSendsInOneLine) {
       {resp(418, "\x01\x02teapot\n"), "HTTP 418 '\\x01\\x02teapot\\x0a'"},
   };
   for (auto& [r, want] : bad) {
-    std::string e = error_of<EtcdBadAnswer>([&] { parse_etcd_answer(r, "etcd at h:1", "GET /k"); });
+    std::string e = error_of<EtcdBadAnswer>([&r = r] { parse_etcd_answer(r, "etcd at h:1", "GET /k"); });
     EXPECT_NE(e.find(want), std::string::npos) << e;
     EXPECT_EQ(e.rfind("etcd at h:1: GET /k: ", 0), 0u) << e;
     EXPECT_EQ(e.find('\n'), std::string::npos) << e;
@@ -145,7 +145,7 @@ TEST(EtcdCodec, StatesAreCheckedForWhatTorchrunReads) {
        "not a key"},
   };
   for (auto& [raw, want] : bad) {
-    std::string e = error_of<EtcdBadState>([&] { parse_rdzv_state(raw, 1, "etcd at h:1: /k"); });
+    std::string e = error_of<EtcdBadState>([&raw = raw] { parse_rdzv_state(raw, 1, "etcd at h:1: /k"); });
     EXPECT_NE(e.find(want), std::string::npos) << raw << " -> " << e;
     EXPECT_EQ(e.rfind("etcd at h:1: /k holds ", 0), 0u) << e;
   }
@@ -197,7 +197,7 @@ TEST(EtcdConf, BadValuesAreOneLineErrors) {
   id.run_id = "a/b";
   bad.emplace_back(id, "invalid --rdzv-id 'a/b'");
   for (auto& [p, want] : bad) {
-    std::string e = error_of<std::runtime_error>([&] { parse_etcd_conf(p); });
+    std::string e = error_of<std::runtime_error>([&p = p] { parse_etcd_conf(p); });
     EXPECT_NE(e.find(want), std::string::npos) << e;
   }
 }
