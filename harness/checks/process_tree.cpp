@@ -62,7 +62,7 @@ const AgentRecord* owner_of(const std::vector<SeenProcess>& chain, const AgentRe
         case AgentRelation::kDescendant:
           return &a;
         case AgentRelation::kCommandMatches:
-          if (Regex(rel.pattern).search(chain[0].cmdline)) return &a;
+          if (rel.re && rel.re->search(chain[0].cmdline)) return &a;
           break;
       }
     }

@@ -53,10 +53,10 @@ TEST(ProcessTree, DescendantAcceptsTheWrappersChild) {
 TEST(ProcessTree, CommandMatchesNamesTheParent) {
   AgentRelation rel;
   rel.kind = AgentRelation::kCommandMatches;
-  rel.pattern = "/refrun( |$)";
+  rel.re = Regex("/refrun( |$)");
   auto c = judge_json(kExpect, wrapped_run(), rel);
   EXPECT_TRUE(c.empty()) << all(c);
-  rel.pattern = "bin/torchrun";
+  rel.re = Regex("bin/torchrun");
   c = judge_json(kExpect, wrapped_run(), rel);
   ASSERT_FALSE(c.empty());
   EXPECT_NE(c[0].find("whose command line matches /bin/torchrun/"), std::string::npos) << c[0];
@@ -69,7 +69,7 @@ TEST(ProcessTree, AWorkerOutsideTheLaunchedTreeFailsEveryRelation) {
        {AgentRelation::kLaunched, AgentRelation::kDescendant, AgentRelation::kCommandMatches}) {
     AgentRelation rel;
     rel.kind = kind;
-    rel.pattern = "refrun";
+    rel.re = Regex("refrun");
     EXPECT_FALSE(judge_json(kExpect, run, rel).empty()) << rel.describe();
   }
 }

@@ -75,16 +75,16 @@ AgentRelation parse_agent(const Json& j, const std::string& pointer) {
   if (j.is_string()) {
     auto s = j.get<std::string>();
     const std::string kinds = R"("launched", "descendant" or {"command_matches": REGEX})";
-    if (s == "descendant") return {AgentRelation::kDescendant, ""};
+    if (s == "descendant") return {AgentRelation::kDescendant, std::nullopt};
     if (s != "launched") field_error(pointer, "expected " + kinds + ", not \"" + s + "\"");
     return a;
   }
   ObjectReader r(j, pointer);
   a.kind = AgentRelation::kCommandMatches;
-  a.pattern = r.required_string("command_matches");
+  std::string pattern = r.required_string("command_matches");
   r.finish();
   try {
-    Regex check(a.pattern);
+    a.re.emplace(pattern);
   } catch (const std::invalid_argument& e) {
     field_error(r.pointer("command_matches"), std::string("bad regex: ") + e.what());
   }
@@ -102,7 +102,7 @@ std::string AgentRelation::describe() const {
     case kCommandMatches:
       break;
   }
-  return "a descendant of the launched process whose command line matches /" + pattern + "/";
+  return "a descendant of the launched process whose command line matches /" + (re ? re->pattern() : "") + "/";
 }
 
 bool Profile::has_capability(const std::string& cap) const {

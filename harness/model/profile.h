@@ -4,10 +4,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "json_reader.h"
+#include "scenario_regex.h"
 
 namespace launchcheck {
 
@@ -28,7 +30,9 @@ struct Xfail {
 struct AgentRelation {
   enum Kind { kLaunched, kDescendant, kCommandMatches };
   Kind kind = kLaunched;
-  std::string pattern;  // kCommandMatches: RE2 (scenario_regex.h), searched in the command line
+  // kCommandMatches: searched in the command line; compiled once, when the
+  // profile is read (RE2, scenario_regex.h).
+  std::optional<Regex> re;
   // "the launched process", "a descendant of the launched process", ...
   std::string describe() const;
 };

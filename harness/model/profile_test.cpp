@@ -71,7 +71,8 @@ TEST(Profile, AgentRelation) {
   EXPECT_EQ(agent(R"("descendant")").kind, AgentRelation::kDescendant);
   auto m = agent(R"({"command_matches": "bin/refrun"})");
   EXPECT_EQ(m.kind, AgentRelation::kCommandMatches);
-  EXPECT_EQ(m.pattern, "bin/refrun");
+  ASSERT_TRUE(m.re);
+  EXPECT_EQ(m.re->pattern(), "bin/refrun");
   auto err = [&](const std::string& value) -> std::string {
     try {
       agent(value);
