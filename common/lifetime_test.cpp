@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <string>
 
 #include "common/fork_tied.h"
 #include "common/process_table.h"
@@ -24,6 +25,20 @@ Process sleeper() {
   o.program = "/bin/sleep";
   o.argv = {"sleep", "30"};
   return spawn(o);
+}
+
+// A vfork parent resumes as soon as the child's execve has released its
+// memory, before the kernel has set up the new image's arguments: for that
+// moment /proc/PID/cmdline still reads empty (seen once in CI). Wait for the
+// exec to finish, bounded.
+std::string cmdline_once_exec_done(pid_t pid) {
+  std::string s;
+  for (int i = 0; i < 500; ++i) {
+    s = process_cmdline(pid);
+    if (!s.empty()) break;
+    usleep(1000);
+  }
+  return s;
 }
 
 TEST(ProcessTable, DescendantsFollowTheParentChain) {
@@ -47,7 +62,7 @@ TEST(ProcessTable, SeesThisProcessAndItsChildren) {
       EXPECT_EQ(p.pgid, a.pid());  // spawn() gives it a group of its own
     }
   EXPECT_TRUE(found);
-  EXPECT_EQ(process_cmdline(a.pid()), "sleep 30");
+  EXPECT_EQ(cmdline_once_exec_done(a.pid()), "sleep 30");
   auto one = read_process(a.pid());
   ASSERT_TRUE(one);
   EXPECT_EQ(one->ppid, getpid());
