@@ -12,6 +12,16 @@
 include_guard(GLOBAL)
 include(GoogleTest)
 
+# Test code (the gtest binaries' own sources, and the precompiled gtest
+# header they share) is compiled without optimisation and with line tables
+# only: at -O2 -g those sources took half of a cold build's CPU (a 335-line
+# e2e test: 25 s at -O2 -g, 9 s at -O0 -g1). What they test, refrun and the
+# libraries, keeps the build type's flags. A Debug build keeps its full -g.
+function(lc_test_code_flags target)
+  target_compile_options(${target} PRIVATE
+    $<$<NOT:$<CONFIG:Debug>>:-O0> $<$<CONFIG:RelWithDebInfo>:-g1>)
+endfunction()
+
 function(lc_add_gtest target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "TEST_PREFIX;DISCOVERY_TIMEOUT" "LABELS")
   if(arg_UNPARSED_ARGUMENTS)
@@ -23,6 +33,7 @@ function(lc_add_gtest target)
   if(NOT arg_DISCOVERY_TIMEOUT)
     set(arg_DISCOVERY_TIMEOUT 30)
   endif()
+  lc_test_code_flags(${target})
   set(prefix_args)
   if(arg_TEST_PREFIX)
     set(prefix_args TEST_PREFIX ${arg_TEST_PREFIX})

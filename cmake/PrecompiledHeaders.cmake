@@ -36,6 +36,8 @@ endfunction()
 
 if(BUILD_TESTING)  # without the tests there is no GoogleTest to precompile
   lc_pch_anchor(test HEADERS <gtest/gtest.h> LIBS GTest::gtest)
+  include(LaunchcheckTesting)
+  lc_test_code_flags(lc_pch_test)  # the flags of the code that loads it
 endif()
 lc_pch_anchor(json HEADERS <nlohmann/json.hpp> LIBS nlohmann_json::nlohmann_json)
 
