@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
+#include <set>
 #include <string>
 
 #include "common/fork_tied.h"
@@ -110,6 +112,87 @@ TEST(Subreaper, KillsAndReapsEveryDescendantButTheSpared) {
   int err = errno;
   EXPECT_EQ(left, -1);  // nothing left to reap
   EXPECT_EQ(err, ECHILD);
+}
+
+// Runs `body` in a forked child (a subreaper changes the whole process, and
+// kReap reaps every dead child) and returns its exit code.
+template <typename F>
+int in_child(F body) {
+  fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) _exit(body());
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+
+TEST(ProcessTable, ChildrenAreThoseWhoseParentWeAre) {
+  Process a = sleeper(), b = sleeper();
+  auto kids = children_of(getpid());
+  std::set<pid_t> got(kids.begin(), kids.end());
+  std::set<pid_t> want;
+  for (const auto& p : read_process_table())
+    if (p.ppid == getpid()) want.insert(p.pid);
+  EXPECT_EQ(got, want);
+  EXPECT_TRUE(got.count(a.pid()) && got.count(b.pid()));
+  EXPECT_TRUE(children_of(a.pid()).empty());
+  a.send_signal(SIGKILL);
+  b.send_signal(SIGKILL);
+  a.wait();
+  b.wait();
+  EXPECT_TRUE(children_of(a.pid()).empty());  // gone: no children, no error
+}
+
+// refrun's case: a worker's daemon (setsid, its parent gone) comes back to
+// the subreaper, is killed and, with kReap, reaped: no zombie is left.
+TEST(Subreaper, ASetsidDescendantComesBackAndIsKilledAndReaped) {
+  char path[] = "/tmp/lc_orphan_XXXXXX";
+  close(mkstemp(path));
+  int code = in_child([&] {
+    if (!become_subreaper()) return 10;
+    std::string cmd = std::string("setsid sleep 60 & echo $! > ") + path;
+    if (system(cmd.c_str()) != 0) return 11;
+    pid_t sleeper_pid = 0;
+    std::ifstream(path) >> sleeper_pid;
+    if (sleeper_pid <= 0 || kill(sleeper_pid, 0) != 0) return 12;
+    for (int i = 0; i < 200 && children_of(getpid()).empty(); ++i)  // setsid may fork again
+      usleep(10000);
+    if (kill_descendants(-1, ReapKilled::kReap) < 1) return 13;
+    if (kill(sleeper_pid, 0) == 0) return 14;  // gone and reaped, not a zombie
+    return children_of(getpid()).empty() ? 0 : 15;
+  });
+  EXPECT_EQ(code, 0);
+  unlink(path);
+}
+
+// The spared process's whole subtree is left alone, and kLeave leaves the
+// killed children for their owner to reap.
+TEST(Subreaper, SparesASubtreeAndLeavesTheDeadToTheirOwner) {
+  int code = in_child([] {
+    pid_t keep = fork();
+    if (keep == 0) {
+      if (fork() == 0) pause();  // the spared one's own child
+      pause();
+      _exit(0);
+    }
+    pid_t victim = fork();
+    if (victim == 0) {
+      pause();
+      _exit(0);
+    }
+    for (int i = 0; i < 500 && children_of(keep).empty(); ++i) usleep(10000);
+    if (kill_descendants(keep) != 1) return 20;
+    if (kill(keep, 0) != 0) return 21;
+    if (children_of(keep).size() != 1) return 22;
+    int status = 0;
+    if (waitpid(victim, &status, 0) != victim) return 23;  // still ours to reap
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) return 24;
+    for (pid_t c : children_of(keep)) kill(c, SIGKILL);
+    kill(keep, SIGKILL);
+    waitpid(keep, nullptr, 0);
+    return 0;
+  });
+  EXPECT_EQ(code, 0);
 }
 
 // A process started by `start` in a middle process dies when that middle

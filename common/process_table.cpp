@@ -71,6 +71,42 @@ std::vector<ProcessInfo> descendants_of(pid_t root, const std::vector<ProcessInf
   return out;
 }
 
+namespace {
+
+// The numeric names in a /proc directory (pids or thread ids).
+std::vector<pid_t> numeric_entries(const std::string& dir) {
+  std::vector<pid_t> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* ent = readdir(d)) {
+    char* end = nullptr;
+    long v = strtol(ent->d_name, &end, 10);
+    if (end != ent->d_name && *end == '\0' && v > 0) out.push_back(static_cast<pid_t>(v));
+  }
+  closedir(d);
+  return out;
+}
+
+}  // namespace
+
+std::vector<pid_t> children_of(pid_t pid) {
+  std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
+  std::vector<pid_t> tasks = numeric_entries(task_dir);
+  std::vector<pid_t> out;
+  bool have_file = false;
+  // Each thread lists the children it forked: read every thread's file.
+  for (pid_t tid : tasks) {
+    std::ifstream in(task_dir + "/" + std::to_string(tid) + "/children");
+    if (!in) continue;
+    have_file = true;
+    for (pid_t child; in >> child;) out.push_back(child);
+  }
+  if (have_file || tasks.empty()) return out;
+  for (const auto& p : read_process_table())
+    if (p.ppid == pid) out.push_back(p.pid);
+  return out;
+}
+
 std::string process_cmdline(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
   std::stringstream ss;

@@ -26,6 +26,10 @@ std::optional<ProcessInfo> read_process(pid_t pid);
 // Every process of `table` whose chain of parents leads to `root` (root
 // excluded), in table order.
 std::vector<ProcessInfo> descendants_of(pid_t root, const std::vector<ProcessInfo>& table);
+// The children of `pid`, zombies included: /proc/PID/task/*/children, a
+// few small reads (a scan of all of /proc when the kernel lacks that file,
+// CONFIG_PROC_CHILDREN off).
+std::vector<pid_t> children_of(pid_t pid);
 // /proc/PID/cmdline with spaces between the arguments; "" when it is gone.
 std::string process_cmdline(pid_t pid);
 

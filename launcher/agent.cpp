@@ -8,8 +8,8 @@
 
 #include "common/clock.h"
 #include "common/signal_names.h"
+#include "common/subreaper.h"
 #include "log_layout.h"
-#include "orphans.h"
 #include "worker_spawn.h"
 
 namespace refrun {
@@ -179,7 +179,9 @@ void Agent::cleanup_attempt() {
   filtered_out_.reset();
   filtered_err_.reset();
   // What left the workers' groups (setsid) came back to us: it goes too.
-  if (cfg_.kill_orphans) kill_leftover_descendants({guard_ ? guard_->pid() : -1});
+  // Its workers are reaped by now: any child left is a re-parented orphan.
+  if (cfg_.kill_orphans)
+    common::kill_descendants(guard_ ? guard_->pid() : -1, common::ReapKilled::kReap);
 }
 
 void Agent::release_worker(Worker& w) {

@@ -26,7 +26,7 @@ struct AgentConfig {
   int signal_fd = -1;  // signalfd for launch.signals_to_handle; -1 none
   int console_out = 1;
   int console_err = 2;
-  // refrun is a child subreaper (orphans.h): kill what the workers left
+  // refrun is a child subreaper (common/subreaper.h): kill what the workers left
   // behind outside their groups when the group stops. Off in unit tests,
   // whose process has children of its own.
   bool kill_orphans = false;

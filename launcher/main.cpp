@@ -12,11 +12,11 @@
 #include "common/environment.h"
 #include "common/open_file_limit.h"
 #include "common/process_guard.h"
+#include "common/subreaper.h"
 #include "common/clock.h"
 #include "launch_setup.h"
 #include "launcher_error_file.h"
 #include "log_layout.h"
-#include "orphans.h"
 #include "rendezvous/registry.h"
 
 namespace refrun {
@@ -110,7 +110,7 @@ int run(int argc, char** argv) {
 
   // Orphans of the workers (a setsid'd daemon) come back to refrun, which
   // kills them when the group stops, instead of going to init.
-  config.kill_orphans = become_child_subreaper();
+  config.kill_orphans = common::become_subreaper();
   // Tee'd streams, log files and pidfds need several descriptors per worker;
   // workers get the original limit back.
   config.worker_nofile = common::raise_open_file_limit();
