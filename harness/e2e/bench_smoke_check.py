@@ -1,9 +1,37 @@
 """Checks the reports of `launchcheck bench --quick --runs 1 --profile refrun`:
 every case present, every declared metric measured, numbers sensible.
-Usage: bench_smoke_check.py BENCH.json BENCH.md BENCH.svg"""
+Usage: bench_smoke_check.py BENCH.json BENCH.md BENCH.svg
+       bench_smoke_check.py --floor FLOOR.json"""
 import json
 import sys
 import xml.dom.minidom
+
+FLOOR_CASES = ["trivial-2", "trivial-4", "failure", "sigterm", "restart", "idle", "tee"]
+
+
+def check_floor(path):
+    """`bench --profile floor --profile refrun`: every case measured on both."""
+    doc = json.load(open(path))
+    problems = []
+    names = [c["name"] for c in doc["cases"]]
+    if names != FLOOR_CASES:
+        problems.append(f"cases {names}, expected {FLOOR_CASES}")
+    for c in doc["cases"]:
+        got = [r["profile"] for r in c["results"]]
+        if got != ["floor", "refrun"]:
+            problems.append(f"{c['name']}: results for {got}")
+        for r in c["results"]:
+            if r["status"] != "ok":
+                problems.append(f"{c['name']} [{r['profile']}]: {r['status']}: {r.get('reason')}")
+            elif any(not r["samples"].get(m["name"]) for m in c["metrics"]):
+                problems.append(f"{c['name']} [{r['profile']}]: a metric has no sample")
+    for p in problems:
+        print("bench_smoke (floor):", p)
+    sys.exit(1 if problems else 0)
+
+
+if sys.argv[1] == "--floor":
+    check_floor(sys.argv[2])
 
 CASES = ["trivial-2", "trivial-4", "failure", "sigterm", "restart", "idle", "tee", "rendezvous-2",
          "rendezvous-etcd-2"]

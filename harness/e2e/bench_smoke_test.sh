@@ -15,4 +15,14 @@ trap 'rm -rf "$work"' EXIT
 }
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-exec "$py" "$checker" "$work/bench.json" "$work/bench.md" "$work/bench.svg"
+"$py" "$checker" "$work/bench.json" "$work/bench.md" "$work/bench.svg"
+# The floor (issue 15) runs every case it has the capabilities for, beside
+# refrun in one run, and each measures.
+"$launchcheck" bench --quick --runs 1 --warmup 0 --profile floor --profile refrun \
+  --case 'trivial-*' --case failure --case sigterm --case restart --case idle --case tee \
+  --json "$work/floor.json" >"$work/floor.txt" 2>&1 || {
+  cat "$work/floor.txt"
+  echo "bench_smoke: launchcheck bench --profile floor failed" >&2
+  exit 1
+}
+exec "$py" "$checker" --floor "$work/floor.json"
