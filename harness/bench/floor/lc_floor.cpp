@@ -1,7 +1,9 @@
 // lc_floor: the floor of `launchcheck bench` (issue 15), the cost no
 // launcher can go under on this machine. It starts N workers the cheapest way
-// Linux allows (posix_spawn: glibc's clone(CLONE_VM|CLONE_VFORK), no copy of
-// our pages), with only the variables the fixture reads, and waits for them.
+// Linux allows (vfork: no copy of our pages, what posix_spawn does inside),
+// with only the variables the fixture reads, and waits for them. Like any
+// launcher it takes its workers with it when it dies (a parent-death signal,
+// one system call in the child), so a SIGKILLed floor leaves nothing.
 // Just enough logic for the bench cases to end as they do under a launcher:
 // a failed worker stops the others at once (SIGKILL, no grace) and, with
 // --max-restarts left, every worker starts again; SIGTERM/SIGINT go to the
@@ -13,7 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,38 +100,42 @@ bool overridden(const char* entry) {
   return false;
 }
 
+// vfork's child runs on our memory until execve: it only makes system calls
+// (no allocation, no return from this frame) and ends in execve or _exit.
+pid_t spawn_one(char* const* argv, char* const* env, pid_t parent, int out_fd) {
+  sigset_t none;
+  sigemptyset(&none);
+  pid_t pid = vfork();
+  if (pid != 0) return pid;
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // we died before the line above
+  if (out_fd >= 0) dup2(out_fd, 1);      // dup2 clears close-on-exec on 1
+  sigprocmask(SIG_SETMASK, &none, nullptr);  // we block SIGCHLD/TERM/INT; it must not
+  execvpe(argv[0], argv, env);
+  const char* msg[] = {"lc_floor: cannot start ", argv[0], "\n"};
+  for (const char* m : msg) (void)!write(2, m, strlen(m));
+  _exit(127);
+}
+
 std::vector<Worker> start_all(const Options& o, int attempt) {
   std::vector<char*> base;
   for (char** e = environ; *e; ++e)
     if (!overridden(*e)) base.push_back(*e);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);  // we block SIGCHLD/TERM/INT; they must not
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   std::vector<Worker> out(o.nproc);
   for (int r = 0; r < o.nproc; ++r) {
     std::vector<std::string> vars = worker_vars(r, o.nproc, attempt);
     std::vector<char*> env = base;
     for (auto& v : vars) env.push_back(v.data());
     env.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
     int pipefd[2] = {-1, -1};
-    if (o.tee) {
-      if (pipe2(pipefd, O_CLOEXEC) != 0) die(std::string("pipe: ") + strerror(errno));
-      posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);  // dup2 clears CLOEXEC on 1
-    }
-    int rc = posix_spawnp(&out[r].pid, o.argv[0], &fa, &attr, o.argv.data(), env.data());
-    posix_spawn_file_actions_destroy(&fa);
+    if (o.tee && pipe2(pipefd, O_CLOEXEC) != 0) die(std::string("pipe: ") + strerror(errno));
+    out[r].pid = spawn_one(o.argv.data(), env.data(), getpid(), pipefd[1]);
     if (o.tee) {
       close(pipefd[1]);
       out[r].out = pipefd[0];
     }
-    if (rc != 0) die(std::string("cannot start ") + o.argv[0] + ": " + strerror(rc));
+    if (out[r].pid < 0) die(std::string("cannot start ") + o.argv[0] + ": " + strerror(errno));
   }
-  posix_spawnattr_destroy(&attr);
   return out;
 }
 
