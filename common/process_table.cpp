@@ -12,8 +12,8 @@ namespace common {
 namespace {
 
 // /proc/PID/stat's state, ppid and pgid; false when the process is gone.
-bool read_stat(const char* pid, ProcessInfo& p) {
-  std::ifstream in(std::string("/proc/") + pid + "/stat");
+bool read_stat(pid_t pid, ProcessInfo& p) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat;
   if (!std::getline(in, stat)) return false;
   // The command name may hold spaces and parentheses: the fields start after
@@ -25,28 +25,33 @@ bool read_stat(const char* pid, ProcessInfo& p) {
   return static_cast<bool>(rest);
 }
 
+// The numeric names in a /proc directory (pids or thread ids).
+std::vector<pid_t> numeric_entries(const std::string& dir) {
+  std::vector<pid_t> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* ent = readdir(d)) {
+    char* end = nullptr;
+    long v = strtol(ent->d_name, &end, 10);
+    if (end != ent->d_name && *end == '\0' && v > 0) out.push_back(static_cast<pid_t>(v));
+  }
+  closedir(d);
+  return out;
+}
+
 }  // namespace
 
 std::vector<ProcessInfo> read_process_table() {
   std::vector<ProcessInfo> out;
-  DIR* d = opendir("/proc");
-  if (!d) return out;
-  while (dirent* ent = readdir(d)) {
-    char* end = nullptr;
-    long pid = strtol(ent->d_name, &end, 10);
-    if (*end || pid <= 0) continue;
-    ProcessInfo p;
-    p.pid = static_cast<pid_t>(pid);
-    if (read_stat(ent->d_name, p)) out.push_back(p);
-  }
-  closedir(d);
+  for (pid_t pid : numeric_entries("/proc"))
+    if (auto p = read_process(pid)) out.push_back(*p);
   return out;
 }
 
 std::optional<ProcessInfo> read_process(pid_t pid) {
   ProcessInfo p;
   p.pid = pid;
-  if (pid <= 0 || !read_stat(std::to_string(pid).c_str(), p)) return std::nullopt;
+  if (pid <= 0 || !read_stat(pid, p)) return std::nullopt;
   return p;
 }
 
@@ -70,24 +75,6 @@ std::vector<ProcessInfo> descendants_of(pid_t root, const std::vector<ProcessInf
   }
   return out;
 }
-
-namespace {
-
-// The numeric names in a /proc directory (pids or thread ids).
-std::vector<pid_t> numeric_entries(const std::string& dir) {
-  std::vector<pid_t> out;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return out;
-  while (dirent* ent = readdir(d)) {
-    char* end = nullptr;
-    long v = strtol(ent->d_name, &end, 10);
-    if (end != ent->d_name && *end == '\0' && v > 0) out.push_back(static_cast<pid_t>(v));
-  }
-  closedir(d);
-  return out;
-}
-
-}  // namespace
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::string task_dir = "/proc/" + std::to_string(pid) + "/task";

@@ -19,7 +19,7 @@ bool become_subreaper() {
 std::vector<ProcessInfo> live_descendants(pid_t spare) {
   std::vector<ProcessInfo> out;
   std::vector<pid_t> todo = children_of(getpid());
-  // The depth bound guards against a cycle read while pids were recycled.
+  // The count bound guards against a cycle read while pids were recycled.
   for (size_t seen = 0; !todo.empty() && seen < 100000; ++seen) {
     pid_t pid = todo.back();
     todo.pop_back();

@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -85,18 +86,24 @@ struct Worker {
   int out = -1;  // --tee: the read end of its stdout
 };
 
-// The worker's environment: ours, without the variables set here, plus its
-// rank, world size and attempt (what lc_worker reads).
+// The variables set here for each worker (what lc_worker reads); ours are
+// passed on without them.
+constexpr const char* kWorkerVars[] = {"RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE",
+                                       "TORCHELASTIC_RESTART_COUNT"};
+
 std::vector<std::string> worker_vars(int rank, int n, int attempt) {
-  return {"RANK=" + std::to_string(rank), "LOCAL_RANK=" + std::to_string(rank),
-          "WORLD_SIZE=" + std::to_string(n), "LOCAL_WORLD_SIZE=" + std::to_string(n),
-          "TORCHELASTIC_RESTART_COUNT=" + std::to_string(attempt)};
+  const int values[] = {rank, rank, n, n, attempt};
+  std::vector<std::string> out;
+  for (size_t i = 0; i < std::size(kWorkerVars); ++i)
+    out.push_back(std::string(kWorkerVars[i]) + "=" + std::to_string(values[i]));
+  return out;
 }
 
 bool overridden(const char* entry) {
-  for (const char* name : {"RANK=", "LOCAL_RANK=", "WORLD_SIZE=", "LOCAL_WORLD_SIZE=",
-                           "TORCHELASTIC_RESTART_COUNT="})
-    if (strncmp(entry, name, strlen(name)) == 0) return true;
+  for (const char* name : kWorkerVars) {
+    size_t len = strlen(name);
+    if (strncmp(entry, name, len) == 0 && entry[len] == '=') return true;
+  }
   return false;
 }
 
@@ -121,6 +128,7 @@ std::vector<Worker> start_all(const Options& o, int attempt) {
   std::vector<char*> base;
   for (char** e = environ; *e; ++e)
     if (!overridden(*e)) base.push_back(*e);
+  pid_t self = getpid();
   std::vector<Worker> out(o.nproc);
   for (int r = 0; r < o.nproc; ++r) {
     std::vector<std::string> vars = worker_vars(r, o.nproc, attempt);
@@ -129,7 +137,7 @@ std::vector<Worker> start_all(const Options& o, int attempt) {
     env.push_back(nullptr);
     int pipefd[2] = {-1, -1};
     if (o.tee && pipe2(pipefd, O_CLOEXEC) != 0) die(std::string("pipe: ") + strerror(errno));
-    out[r].pid = spawn_one(o.argv.data(), env.data(), getpid(), pipefd[1]);
+    out[r].pid = spawn_one(o.argv.data(), env.data(), self, pipefd[1]);
     if (o.tee) {
       close(pipefd[1]);
       out[r].out = pipefd[0];
