@@ -71,6 +71,11 @@ void add_run(CLI::App* run, RunArgs& a) {
   run->add_option_function<uint64_t>(
       "--seed", [&a](const uint64_t& v) { a.seed = v; },
       "shuffle with this seed (implies --shuffle)");
+  run->add_option_function<int>(
+         "--retries", [&a](const int& v) { a.retries = v; },
+         "run a failing scenario again up to N times (default: the profile's \"retries\"); "
+         "a pass after a failure is reported as one")
+      ->check(CLI::Range(0, 5));
   run->add_flag("-x,--fail-fast", a.fail_fast, "start nothing new after the first failure");
   run->add_option("--timeout-scale", a.timeout_scale,
                   "multiply every scenario's timeout_s by F (slow machines)")
@@ -86,6 +91,11 @@ void add_matrix(CLI::App* matrix, MatrixArgs& a) {
   matrix->add_option("--profile", a.profiles, "profile NAME or FILE (repeat for each column)")
       ->required();
   matrix->add_option("-j,--jobs", a.jobs, "scenarios at once")->check(CLI::Range(1, 256));
+  matrix
+      ->add_option_function<int>(
+          "--retries", [&a](const int& v) { a.retries = v; },
+          "run a failing scenario again up to N times (default: each profile's \"retries\")")
+      ->check(CLI::Range(0, 5));
   matrix->add_option("-o,--output", a.output, "write the Markdown here instead of stdout");
   matrix->add_option("--keep-artifacts", a.keep_artifacts, "keep every run's directory under DIR");
   matrix->footer(kMatrixExits);

@@ -76,6 +76,61 @@ TEST_F(RunnerFeatures, RepeatPrintsTheFlakyTable) {
   EXPECT_NE(r.out.find("No flaky scenario over 2 repeats"), std::string::npos) << r.out;
 }
 
+// A profile whose launcher (refrun behind fails_first_run.sh) fails its first
+// run only, with `retries` as given ("" for none).
+std::string fails_first_profile(const std::string& dir, const std::string& retries) {
+  std::string file = dir + "/fails-first.json";
+  std::ofstream(file) << R"({"name": "fails-first", "command": ["/bin/sh", ")" << kFake
+                      << R"(fails_first_run.sh", ")" << BUILD_DIR << R"(/bin/refrun"],)"
+                      << R"("env": {"FAILS_FIRST_MARK": ")" << dir << R"(/mark"})"
+                      << (retries.empty() ? "" : ", \"retries\": " + retries) << "}";
+  return file;
+}
+
+TEST_F(RunnerFeatures, ARetryThatPassesIsListedAsAPassOnRetry) {
+  std::string profile = fails_first_profile(
+      dir_, R"({"count": 1, "reason": "fails its first run on purpose"})");
+  RunOutput r = run({"--profile", profile, kScenarios + "basic/default_nproc.json"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Retries: a failing scenario runs up to 1 more time(s) (profile "
+                       "fails-first: fails its first run on purpose)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("passed on try 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("try 1 of 2 failed:\n    check exit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Passed only on retry"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 passed (1 on retry), 0 failed"), std::string::npos) << r.out;
+  ASSERT_EQ(r.report["results"].size(), 1u) << r.out;
+  auto& res = r.report["results"][0];
+  EXPECT_EQ(res["status"], "pass");
+  ASSERT_EQ(res["earlier_tries"].size(), 1u);
+  EXPECT_EQ(res["earlier_tries"][0]["status"], "fail");
+  std::string art = res["earlier_tries"][0]["artifacts"];
+  EXPECT_TRUE(fs::exists(art + "/events.jsonl")) << "the failed try's artifacts are kept: " << art;
+}
+
+TEST_F(RunnerFeatures, WithoutRetriesOrWithRetriesZeroAFailureStands) {
+  std::string profile = fails_first_profile(
+      dir_, R"({"count": 1, "reason": "fails its first run on purpose"})");
+  RunOutput r = run({"--retries", "0", "--profile", profile, kScenarios + "basic/default_nproc.json"});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(r.report["results"][0]["earlier_tries"].size(), 0u);
+  fs::remove(dir_ + "/mark");
+  RunOutput plain = run({"--profile", fails_first_profile(dir_, ""),
+                         kScenarios + "basic/default_nproc.json"});
+  EXPECT_EQ(plain.code, 1) << plain.out;
+}
+
+TEST_F(RunnerFeatures, AFailureOnEveryTryFailsWithEachTryShown) {
+  RunOutput r = run({"--retries", "2", kWrong});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("failed on every try, 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("try 2 of 3 failed:"), std::string::npos) << r.out;
+  ASSERT_EQ(r.report["results"].size(), 1u);
+  EXPECT_EQ(r.report["results"][0]["earlier_tries"].size(), 2u);
+  EXPECT_EQ(r.report["counts"]["fail"], 1) << r.report.dump();
+}
+
 TEST_F(RunnerFeatures, SeveralFiltersExcludeAndTags) {
   RunOutput r = run({"--filter", "basic/four_*", "--filter", "options/bad_nproc_value", "--exclude",
                      "basic/*", "--profile", kFake + "profile.json", kScenarios + "basic",

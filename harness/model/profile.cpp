@@ -117,6 +117,19 @@ const Xfail* Profile::xfail_for(const std::string& scenario_id) const {
   return nullptr;
 }
 
+// {"count": 1..5, "reason": "why this launcher flakes"}: the reason is
+// required, so a retry is never granted without saying why.
+namespace {
+void parse_retries(const Json& j, const std::string& pointer, Profile* p) {
+  ObjectReader r(j, pointer);
+  auto count = r.integer("count", 0, 5);
+  if (!count) field_error(pointer + "/count", "expected the number of retries (0..5)");
+  p->retries = static_cast<int>(*count);
+  p->retries_reason = r.required_string("reason");
+  r.finish();
+}
+}  // namespace
+
 Profile parse_profile(const Json& doc, const std::string& file, const std::string& build_dir) {
   // Absolute: launchers start in the run's own directory, not ours.
   std::string profile_dir = fs::absolute(file).parent_path().lexically_normal().string();
@@ -147,6 +160,7 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
     p.capabilities = r.strings("capabilities").value_or(std::vector<std::string>{});
     check_capabilities(p.capabilities, "/capabilities");
     if (const Json* agent = r.get("agent")) p.agent = parse_agent(*agent, r.pointer("agent"));
+    if (const Json* retries = r.get("retries")) parse_retries(*retries, r.pointer("retries"), &p);
     auto exp = r.string("expectations");
     r.finish();
     if (exp) {

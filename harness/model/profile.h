@@ -48,6 +48,12 @@ struct Profile {
   std::vector<std::string> capabilities;
   std::vector<Xfail> xfails;
   AgentRelation agent;
+  // A launcher known to fail now and then for reasons of its own (key
+  // `retries`: {"count": N, "reason": "..."}): a scenario that fails is run
+  // again up to N times, and a pass after a failure is reported as such,
+  // never as a plain pass. --retries overrides the count.
+  int retries = 0;
+  std::string retries_reason;
 
   bool has_capability(const std::string& cap) const;
   // The entry naming the scenario as a known failure, else nullptr.

@@ -89,6 +89,33 @@ TEST(Profile, AgentRelation) {
   EXPECT_EQ(err(R"({"command": "x"})"), "p.json: /agent/command_matches: missing required field");
 }
 
+TEST(Profile, RetriesNeedACountAndAReason) {
+  auto parse = [](const std::string& value) {
+    return parse_profile(
+        parse_json_text(R"({"name": "p", "command": ["x"], "retries": )" + value + "}", "p.json"),
+        "p.json", "/b");
+  };
+  EXPECT_EQ(parse_profile(parse_json_text(R"({"name": "p", "command": ["x"]})", "p.json"),
+                          "p.json", "/b")
+                .retries,
+            0);
+  Profile p = parse(R"({"count": 2, "reason": "its store drops clients under load"})");
+  EXPECT_EQ(p.retries, 2);
+  EXPECT_EQ(p.retries_reason, "its store drops clients under load");
+  auto err = [&](const std::string& value) -> std::string {
+    try {
+      parse(value);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(err(R"({"count": 1})"), "p.json: /retries/reason: missing required field");
+  EXPECT_NE(err(R"({"count": 6, "reason": "r"})").find("/retries/count"), std::string::npos);
+  EXPECT_NE(err(R"({"reason": "r"})").find("/retries/count"), std::string::npos);
+  EXPECT_NE(err(R"({"count": 1, "reason": "r", "why": 1})").find("/retries"), std::string::npos);
+}
+
 TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
   for (const char* name : {"refrun", "torchrun", "torchrun-py311fix"}) {
     Profile p = load_profile(name, std::string(TESTDATA_DIR) + "/../profiles", "/b");

@@ -45,12 +45,30 @@ std::string console_line(const ScenarioResult& r, bool colour_it) {
   std::string line =
       label(r.status, colour_it) + display_id(r) + "  (" + seconds_text(r.seconds) + ")";
   if (!r.reason.empty()) line += ": " + r.reason;
+  if (!r.earlier_tries.empty())
+    line += (r.ok() ? "  passed on try " : "  failed on every try, ") +
+            std::to_string(r.earlier_tries.size() + 1) +
+            (r.ok() ? " (after a failure: the profile's retries)" : "");
   return line;
 }
 
-std::string failure_details(const ScenarioResult& r) {
-  if (r.ok() && r.status != Status::kXfail) return "";
+namespace {
+
+// The failed tries before the last one, each as its own failure details.
+std::string earlier_tries_details(const ScenarioResult& r) {
   std::string out;
+  for (size_t i = 0; i < r.earlier_tries.size(); ++i)
+    out += "    try " + std::to_string(i + 1) + " of " + std::to_string(r.earlier_tries.size() + 1) +
+           " failed:\n" +
+           failure_details(r.earlier_tries[i]);
+  return out;
+}
+
+}  // namespace
+
+std::string failure_details(const ScenarioResult& r) {
+  std::string out = earlier_tries_details(r);
+  if (r.ok() && r.status != Status::kXfail) return out;
   for (auto& f : r.failures) {
     out += "    check " + f.check + "\n";
     out += "      expected: " + f.expected + "\n";
@@ -68,8 +86,13 @@ std::string failure_details(const ScenarioResult& r) {
 
 std::string summary_line(const std::vector<ScenarioResult>& results, double seconds) {
   std::map<Status, int> n;
-  for (auto& r : results) ++n[r.status];
-  return std::to_string(n[Status::kPass]) + " passed, " + std::to_string(n[Status::kFail]) +
+  int on_retry = 0;
+  for (auto& r : results) {
+    ++n[r.status];
+    on_retry += r.ok() && !r.earlier_tries.empty();
+  }
+  std::string retried = on_retry ? " (" + std::to_string(on_retry) + " on retry)" : "";
+  return std::to_string(n[Status::kPass]) + " passed" + retried + ", " + std::to_string(n[Status::kFail]) +
          " failed, " + std::to_string(n[Status::kSkip]) + " skipped, " +
          std::to_string(n[Status::kXfail]) + " xfail, " + std::to_string(n[Status::kXpass]) +
          " xpass, " + std::to_string(n[Status::kError]) + " errors in " + seconds_text(seconds);

@@ -66,6 +66,12 @@ std::vector<ScenarioResult> sample() {
   auto f2 = result("area/fail2", Status::kFail);
   f2.repeat_index = 1;
   all.push_back(f2);
+  auto retried = result("area/retried", Status::kPass);
+  auto first = result("area/retried", Status::kFail);
+  first.failures.push_back({"exit b", "exit code 0", "exit code 1"});
+  first.artifacts = "/tmp/try1";
+  retried.earlier_tries.push_back(first);
+  all.push_back(retried);
   return all;
 }
 
@@ -77,8 +83,8 @@ TEST(Golden, ReportsAreByteIdentical) {
   RunInfo info{"p", "2024-05-01T12:00:00Z", "host", "42", 0, 1};
   out += json_report(all, 12.345, info).dump(2) + "\n";
   out += junit_report(all, 12.345, info);
-  std::vector<std::string> ids = {"area/pass",   "area/fail", "area/skip", "other/xfail",
-                                  "other/xpass", "noarea",    "missing"};
+  std::vector<std::string> ids = {"area/pass",   "area/fail", "area/skip",    "other/xfail",
+                                  "other/xpass", "noarea",    "area/retried", "missing"};
   out += matrix_markdown(ids, {{"p", all}, {"q|r", {all[0], all[2]}}});
   for (auto& r : all) out += ScenarioResult::from_json(r.to_json()).to_json().dump() + "\n";
   EXPECT_EQ(out, golden("report.txt"));

@@ -14,7 +14,13 @@ std::string md_cell(std::string s) {
 std::string verdict(const ScenarioResult& r) {
   switch (r.status) {
     case Status::kPass:
-      return "pass";
+      return r.earlier_tries.empty()
+                 ? "pass"
+                 : "pass on try " + std::to_string(r.earlier_tries.size() + 1) + " (" +
+                       md_cell(r.earlier_tries[0].failures.empty()
+                                   ? to_string(r.earlier_tries[0].status)
+                                   : r.earlier_tries[0].failures[0].check + " failed first") +
+                       ")";
     case Status::kSkip:
       return "skip: " + md_cell(r.reason);
     case Status::kXfail:

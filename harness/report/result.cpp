@@ -14,6 +14,8 @@ Json ScenarioResult::to_json() const {
         {{"check", text(c.check)}, {"expected", text(c.expected)}, {"actual", text(c.actual)}});
   Json rep = Json::array();
   for (auto& line : reproduce) rep.push_back(text(line));
+  Json earlier = Json::array();
+  for (auto& t : earlier_tries) earlier.push_back(t.to_json());
   return {{"id", text(id)},
           {"file", text(file)},
           {"profile", text(profile)},
@@ -24,7 +26,8 @@ Json ScenarioResult::to_json() const {
           {"failures", f},
           {"reproduce", rep},
           {"artifacts", text(artifacts)},
-          {"repeat", repeat_index}};
+          {"repeat", repeat_index},
+          {"earlier_tries", earlier}};
 }
 
 std::string ScenarioResult::to_text() const {
@@ -45,6 +48,8 @@ ScenarioResult ScenarioResult::from_json(const Json& j) {
   r.reproduce = j.value("reproduce", std::vector<std::string>{});
   r.artifacts = j.value("artifacts", "");
   r.repeat_index = j.value("repeat", 0);
+  for (auto& t : j.value("earlier_tries", Json::array()))
+    if (t.is_object()) r.earlier_tries.push_back(from_json(t));
   return r;
 }
 

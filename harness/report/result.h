@@ -23,6 +23,10 @@ struct ScenarioResult {
   std::vector<std::string> reproduce;  // shell command lines
   std::string artifacts;               // kept run directory, "" if removed
   int repeat_index = 0;
+  // The profile's retries: the tries that failed before this one, oldest
+  // first (their artifacts kept). A pass with earlier tries is reported as
+  // a pass on retry, never as a plain pass.
+  std::vector<ScenarioResult> earlier_tries;
 
   bool ok() const { return !is_failure(status); }
   Json to_json() const;

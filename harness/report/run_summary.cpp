@@ -17,6 +17,15 @@ std::string failed_list(const std::vector<ScenarioResult>& results) {
   return out.empty() ? "" : "Failed:\n" + out;
 }
 
+std::string passed_on_retry_list(const std::vector<ScenarioResult>& results) {
+  std::string out;
+  for (auto& r : results)
+    if (r.ok() && !r.earlier_tries.empty()) out += "  " + console_line(r) + "\n";
+  return out.empty() ? ""
+                     : "Passed only on retry (the profile's retries; each failed try is shown "
+                       "above, its artifacts kept):\n" + out;
+}
+
 std::string slowest(const std::vector<ScenarioResult>& results, size_t n) {
   std::vector<const ScenarioResult*> sorted;
   for (auto& r : results) sorted.push_back(&r);

@@ -80,8 +80,13 @@ bool make_run_options(const std::string& build_dir, const std::string& keep,
 void clean_tmp_root(const std::string& tmp_root, const std::vector<ScenarioResult>& results) {
   if (tmp_root.empty()) return;
   std::set<std::string> kept;
-  for (auto& r : results)
+  auto keep = [&](const ScenarioResult& r) {
     if (!r.artifacts.empty()) kept.insert(fs::path(r.artifacts).lexically_normal().string());
+  };
+  for (auto& r : results) {
+    keep(r);
+    for (auto& t : r.earlier_tries) keep(t);
+  }
   std::error_code ec;
   for (auto& e : fs::directory_iterator(tmp_root, ec))
     if (!kept.count(e.path().lexically_normal().string())) fs::remove_all(e.path(), ec);
@@ -141,7 +146,8 @@ int cmd_matrix(const ScenarioSelection& sel, const MatrixArgs& args, const Locat
     hooks.on_result = [&](const ScenarioResult& r) {
       std::cerr << console_line(r) << " [" << p.name << "]\n";
     };
-    auto outcome = run_suite(scenarios, p, opt, {args.jobs, 1, false}, hooks);
+    auto outcome =
+        run_suite(scenarios, p, opt, {args.jobs, 1, false, args.retries.value_or(p.retries)}, hooks);
     std::cerr << summary_line(outcome.results, seconds_since(t0)) << " (profile " << p.name
               << ")\n";
     for (auto& r : outcome.results)

@@ -34,6 +34,7 @@ struct RunArgs {
   bool shuffle = false;
   std::optional<uint64_t> seed;  // --seed: implies --shuffle
   bool fail_fast = false;
+  std::optional<int> retries;  // --retries: else the profile's
   double timeout_scale = 1;
   size_t durations = 0;  // list the N slowest
   std::string colour = "auto";
@@ -42,6 +43,7 @@ struct RunArgs {
 struct MatrixArgs {
   std::vector<std::string> profiles;
   int jobs = 1;
+  std::optional<int> retries;  // --retries: else each profile's
   std::string output, keep_artifacts;
 };
 

@@ -84,6 +84,11 @@ int cmd_run(const ScenarioSelection& sel, const RunArgs& args, const Locations& 
     return 0;
   }
   if (!info.seed.empty()) std::cout << "Shuffled with --seed " << info.seed << "\n";
+  if (int n = args.retries.value_or(profile.retries); n > 0)
+    std::cout << "Retries: a failing scenario runs up to " << n << " more time(s)"
+              << (args.retries ? " (--retries)" : " (profile " + profile.name + ": " +
+                                                      profile.retries_reason + ")")
+              << "; a pass after a failure is listed as such\n";
   RunOptions opt;
   std::string tmp_root;
   if (!make_run_options(where.build_dir, args.keep_artifacts, args.trace, &opt, &tmp_root))
@@ -101,14 +106,16 @@ int cmd_run(const ScenarioSelection& sel, const RunArgs& args, const Locations& 
   hooks.on_tick = [&] { progress.tick(); };
   auto t0 = std::chrono::steady_clock::now();
   SuiteOutcome o =
-      run_suite(scenarios, profile, opt, {args.jobs, args.repeat, args.fail_fast}, hooks);
+      run_suite(scenarios, profile, opt,
+                {args.jobs, args.repeat, args.fail_fast, args.retries.value_or(profile.retries)},
+                hooks);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   progress.done();
   info.signal = o.signal;
   info.not_run = o.not_run;
   clean_tmp_root(tmp_root, o.results);
 
-  std::cout << failed_list(o.results);
+  std::cout << failed_list(o.results) << passed_on_retry_list(o.results);
   if (args.repeat > 1) {
     std::string flaky = flaky_table(o.results);
     std::cout << (flaky.empty()

@@ -63,6 +63,15 @@ struct Running {
   std::string data;
   const Scenario* scenario;
   int repeat_index;
+  std::vector<ScenarioResult> earlier;  // failed tries of this run, oldest first
+};
+
+// One scenario run waiting for an executor: a first try, or a retry that
+// carries the failed tries before it.
+struct Queued {
+  const Scenario* scenario;
+  int repeat_index;
+  std::vector<ScenarioResult> earlier;
 };
 
 // The executor: a forked copy of the runner that owns one scenario's process
@@ -97,7 +106,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
     _exit(0);
   }
   close(fds[1]);
-  return {pid, fds[0], "", &s, repeat_index};
+  return {pid, fds[0], "", &s, repeat_index, {}};
 }
 
 ScenarioResult finish_executor(Running& r, const Profile& p) {
@@ -134,19 +143,21 @@ void kill_executors(std::vector<Running>& running) {
 
 SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
                        const RunOptions& opt, const SuiteOptions& so, const SuiteHooks& hooks) {
-  std::deque<std::pair<const Scenario*, int>> queue;
+  std::deque<Queued> queue;
   for (int r = 0; r < so.repeat; ++r)
-    for (auto& s : scenarios) queue.emplace_back(&s, r);
+    for (auto& s : scenarios) queue.push_back({&s, r, {}});
   common::install_interrupt_handlers();
   SuiteOutcome out;
   std::vector<Running> running;
   bool stop = false;  // --fail-fast: a result failed
   while ((!queue.empty() && !stop) || !running.empty()) {
     while (!stop && !queue.empty() && static_cast<int>(running.size()) < std::max(1, so.jobs)) {
-      auto [s, r] = queue.front();
+      Queued q = std::move(queue.front());
       queue.pop_front();
-      running.push_back(spawn_executor(*s, p, opt, r));
-      if (hooks.on_start) hooks.on_start(*s, r);
+      running.push_back(spawn_executor(*q.scenario, p, opt, q.repeat_index));
+      running.back().earlier = std::move(q.earlier);
+      if (hooks.on_start && running.back().earlier.empty())
+        hooks.on_start(*q.scenario, q.repeat_index);
     }
     std::vector<pollfd> fds;
     for (auto& r : running) fds.push_back({r.fd, POLLIN, 0});
@@ -170,8 +181,17 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
         continue;
       }
       if (got < 0 && errno == EINTR) continue;
-      out.results.push_back(finish_executor(running[i], p));
+      ScenarioResult res = finish_executor(running[i], p);
+      Running done = std::move(running[i]);
       running.erase(running.begin() + static_cast<long>(i));
+      if (res.status == Status::kFail && static_cast<int>(done.earlier.size()) < so.retries) {
+        // Next in line, so a retry does not wait behind the whole queue.
+        done.earlier.push_back(std::move(res));
+        queue.push_front({done.scenario, done.repeat_index, std::move(done.earlier)});
+        continue;
+      }
+      res.earlier_tries = std::move(done.earlier);
+      out.results.push_back(std::move(res));
       if (hooks.on_result) hooks.on_result(out.results.back());
       stop = stop || (so.fail_fast && !out.results.back().ok());
     }

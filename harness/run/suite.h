@@ -26,6 +26,10 @@ struct SuiteOptions {
   int jobs = 1;
   int repeat = 1;
   bool fail_fast = false;  // start nothing new after the first failed result
+  // A run that fails (status fail, not error or xpass) is run again, up to
+  // this many times; the last try is the result, the failed ones ride along
+  // in its earlier_tries.
+  int retries = 0;
 };
 
 struct SuiteHooks {
@@ -40,7 +44,7 @@ struct SuiteOutcome {
   size_t not_run = 0;                   // never started or stopped unfinished
 };
 
-// Runs scenarios × repeat, up to `jobs` executors at once. On SIGINT,
+// Runs scenarios × repeat (× retries where they fail), up to `jobs` executors at once. On SIGINT,
 // SIGTERM or SIGHUP (common/interrupt.h, installed here) it starts nothing
 // more and SIGKILLs the running executors, whose guards then kill their
 // process trees; what finished before is returned.
