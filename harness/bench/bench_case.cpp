@@ -102,6 +102,24 @@ std::vector<BenchCase> bench_cases(bool quick) {
       out.push_back(c);
     }
   }
+  // Scale in agents, not workers (issue 15): one worker each, c10d. A run
+  // of 1024 agents is ~3000 processes on 2 cores, so one unwarmed run is
+  // the default; --runs is capped at 3.
+  std::vector<int> scale = quick ? std::vector<int>{3} : std::vector<int>{64, 256, 1024};
+  for (int n : scale) {
+    BenchCase c;
+    c.name = "agents-" + std::to_string(n);
+    c.title = std::to_string(n) + " agents x 1 worker via c10d: launch -> every worker started "
+              "(latency), -> every agent exited (wall)";
+    c.kind = BenchKind::kRendezvous;
+    c.agents = n;
+    c.nproc = 1;
+    c.needs = {"c10d"};
+    c.max_runs = 3;
+    c.max_warmup = 0;
+    c.metrics = {kLatency, kWall};
+    out.push_back(c);
+  }
   return out;
 }
 
