@@ -360,9 +360,31 @@ BenchOutcome Run::go() {
 
 }  // namespace
 
+namespace {
+
+// MemAvailable of /proc/meminfo in MiB; 0 when it cannot be read.
+double available_mib() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  long long kib = 0;
+  while (in >> key >> kib) {
+    if (key == "MemAvailable:") return static_cast<double>(kib) / 1024;
+    in.ignore(1 << 10, '\n');
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::string bench_skip_reason(const BenchCase& c, const Profile& p) {
   if (find_executable(p.command[0]).empty())
     return "launcher \"" + p.command[0] + "\" is not installed";
+  if (double need = c.agents * p.agent_rss_mib, have = available_mib(); have > 0 && need > 0.8 * have)
+    return std::to_string(c.agents) + " agents of " + p.name + " need ~" +
+           std::to_string(static_cast<long long>(need / 1024)) + " GiB (" +
+           std::to_string(static_cast<long long>(p.agent_rss_mib)) +
+           " MiB each: the profile's agent_rss_mib); " +
+           std::to_string(static_cast<long long>(have / 1024)) + " GiB available";
   for (auto& cap : c.needs)
     if (!p.has_capability(cap)) return "profile " + p.name + " lacks capability \"" + cap + "\"";
   if (c.rdzv_backend == "etcd" && c.kind == BenchKind::kRendezvous) {

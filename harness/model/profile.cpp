@@ -161,6 +161,7 @@ Profile parse_profile(const Json& doc, const std::string& file, const std::strin
     check_capabilities(p.capabilities, "/capabilities");
     if (const Json* agent = r.get("agent")) p.agent = parse_agent(*agent, r.pointer("agent"));
     if (const Json* retries = r.get("retries")) parse_retries(*retries, r.pointer("retries"), &p);
+    if (auto rss = r.integer("agent_rss_mib", 1, 1 << 20)) p.agent_rss_mib = static_cast<double>(*rss);
     auto exp = r.string("expectations");
     r.finish();
     if (exp) {

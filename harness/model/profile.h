@@ -54,6 +54,10 @@ struct Profile {
   // never as a plain pass. --retries overrides the count.
   int retries = 0;
   std::string retries_reason;
+  // One agent's measured peak RSS in MiB (key `agent_rss_mib`), 0 unknown:
+  // `launchcheck bench` skips agent-scale cases that would not fit in the
+  // machine's available memory instead of driving it into the OOM killer.
+  double agent_rss_mib = 0;
 
   bool has_capability(const std::string& cap) const;
   // The entry naming the scenario as a known failure, else nullptr.

@@ -116,6 +116,18 @@ TEST(Profile, RetriesNeedACountAndAReason) {
   EXPECT_NE(err(R"({"count": 1, "reason": "r", "why": 1})").find("/retries"), std::string::npos);
 }
 
+TEST(Profile, AgentRssIsAPositiveNumberOfMiB) {
+  auto parse = [](const std::string& value) {
+    return parse_profile(parse_json_text(
+                             R"({"name": "p", "command": ["x"], "agent_rss_mib": )" + value + "}",
+                             "p.json"),
+                         "p.json", "/b");
+  };
+  EXPECT_EQ(parse("240").agent_rss_mib, 240);
+  EXPECT_THROW(parse("0"), std::runtime_error);
+  EXPECT_THROW(parse("\"big\""), std::runtime_error);
+}
+
 TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {
   for (const char* name : {"refrun", "torchrun", "torchrun-py311fix"}) {
     Profile p = load_profile(name, std::string(TESTDATA_DIR) + "/../profiles", "/b");
