@@ -252,9 +252,8 @@ std::string bench_svg(const std::vector<BenchCaseResult>& cases) {
   auto store = series_for(cases, "store-join", "join_ms", &sx);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1440\" height=\"320\" viewBox=\"0 0 1440 "
-         "320\" "
-         "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"1440\" height=\"320\" "
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1440\" height=\"320\" "
+         "viewBox=\"0 0 1440 320\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"1440\" height=\"320\" "
          "fill=\"white\"/>\n";
   panel(out, 0, 0, "trivial job: launcher wall time vs workers", "workers", workers, wx);
   panel(out, 480, 0, "rendezvous: launch to all workers started vs agents",

@@ -355,6 +355,8 @@ std::string bench_skip_reason(const BenchCase& c, const Profile& p) {
   }
   if (!p.has_capability("no-python"))
     return "profile " + p.name + " lacks capability \"no-python\"";
+  if (c.kind == BenchKind::kStoreJoin || c.kind == BenchKind::kStoreKeepalive)
+    return store_case_skip_reason(c);
   return "";
 }
 

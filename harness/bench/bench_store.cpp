@@ -34,7 +34,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+double ms(int64_t ns) {
+  return static_cast<double>(ns) / 1e6;
+}
 
 // Room for n connections here and for the store host (which takes at most
 // a quarter of its limit as clients); root may raise the hard limit too, up
@@ -49,6 +51,10 @@ void raise_open_files(rlim_t n) {
     want = {std::min(n, lim.rlim_max), lim.rlim_max};
     setrlimit(RLIMIT_NOFILE, &want);
   }
+}
+
+rlim_t store_fds_needed(int n) {
+  return static_cast<rlim_t>(n + 2) * 4;
 }
 
 // True once something accepts on 127.0.0.1:port (the store is listening).
@@ -99,18 +105,18 @@ class StoreRun {
 };
 
 std::vector<std::string> StoreRun::host_argv() const {
-  std::string conf = "join_timeout=600,last_call_timeout=600,keep_alive_interval=" +
-                     std::to_string(interval_s()) + ",keep_alive_max_attempt=3";
-  std::map<std::string, std::string> opt = {
-      {"nproc_per_node", "1"},
-      {"no_python", "true"},
-      {"log_dir", dir_ + "/logs"},
-      {"monitor_interval", "0.1"},
-      {"nnodes", "1:" + std::to_string(c_.agents + 1)},
-      {"rdzv_backend", "c10d"},
-      {"rdzv_endpoint", "127.0.0.1:" + std::to_string(port_)},
-      {"rdzv_id", run_id_},
-      {"rdzv_conf", conf}};
+  std::string conf =
+      "join_timeout=600,last_call_timeout=600,keep_alive_interval=" + std::to_string(interval_s()) +
+      ",keep_alive_max_attempt=3";
+  std::map<std::string, std::string> opt = {{"nproc_per_node", "1"},
+                                            {"no_python", "true"},
+                                            {"log_dir", dir_ + "/logs"},
+                                            {"monitor_interval", "0.1"},
+                                            {"nnodes", "1:" + std::to_string(c_.agents + 1)},
+                                            {"rdzv_backend", "c10d"},
+                                            {"rdzv_endpoint", "127.0.0.1:" + std::to_string(port_)},
+                                            {"rdzv_id", run_id_},
+                                            {"rdzv_conf", conf}};
   std::vector<std::string> argv = {find_executable(p_.command[0])};
   argv.insert(argv.end(), p_.command.begin() + 1, p_.command.end());
   for (auto& a : render_options(p_, opt)) argv.push_back(a);
@@ -152,7 +158,8 @@ std::string StoreRun::host_gone() {
   if (host_.pid() <= 0) return "";
   if (!host_status_) host_status_ = host_.try_reap();
   if (!host_status_) return "";
-  return "the store host exited (" + host_status_->describe() + "): " + first_line(dir_ + "/host.stderr");
+  return "the store host exited (" + host_status_->describe() +
+         "): " + first_line(dir_ + "/host.stderr");
 }
 
 std::string StoreRun::measure() {
@@ -164,7 +171,8 @@ std::string StoreRun::measure() {
   o.max_nodes = o.expected_world = c_.agents + 1;
   o.keep_alive_interval = std::chrono::seconds(interval_s());
   load_ = std::make_unique<StoreLoad>(o);
-  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(env_.timeout_s * 1e3));
+  auto deadline =
+      Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(env_.timeout_s * 1e3));
   std::string why = load_->join_all(deadline);
   if (why.empty()) why = host_gone();
   if (!why.empty()) return host_gone().empty() ? why : why + "; " + host_gone();
@@ -192,7 +200,8 @@ std::string StoreRun::keep_alive_phase() {
   metrics_["idle_cpu_ms"] = ms(cpu1 - cpu0);
   metrics_["window_ms"] = ms(t1 - t0);
   load_->kill(std::max(1, c_.agents / 100));
-  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(env_.timeout_s * 1e3));
+  auto deadline =
+      Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(env_.timeout_s * 1e3));
   why = load_->reform(deadline);
   if (!why.empty()) return why;
   const StoreLoadTimes& t = load_->times();
@@ -228,7 +237,7 @@ BenchOutcome StoreRun::go() {
   dir_ = templ;
   getrlimit(RLIMIT_NOFILE, &saved_);
   // N of ours, and 4 per connection for the store host (its client cap).
-  raise_open_files(static_cast<rlim_t>(c_.agents) * 4 + 4096);
+  raise_open_files(store_fds_needed(c_.agents));
   try {
     guard_.start();
     port_ = common::pick_free_port("127.0.0.1");
@@ -250,6 +259,21 @@ BenchOutcome StoreRun::go() {
 }
 
 }  // namespace
+
+std::string store_case_skip_reason(const BenchCase& c) {
+  rlimit saved{};
+  if (getrlimit(RLIMIT_NOFILE, &saved) != 0) return "";
+  rlim_t need = store_fds_needed(c.agents);
+  raise_open_files(need);
+  rlimit got{};
+  getrlimit(RLIMIT_NOFILE, &got);
+  setrlimit(RLIMIT_NOFILE, &saved);
+  if (got.rlim_cur >= need) return "";
+  return std::to_string(c.agents) + " connections need RLIMIT_NOFILE >= " + std::to_string(need) +
+         " for the store host (it takes at most a quarter of its limit as clients); the hard "
+         "limit here is " +
+         std::to_string(got.rlim_max) + " and raising it needs CAP_SYS_RESOURCE";
+}
 
 BenchOutcome run_store_case(const BenchCase& c, const Profile& p, const BenchEnv& env) {
   StoreRun run(c, p, env);

@@ -32,13 +32,16 @@ const char* const kMaster = "master";
 // pile up when it stops reading.
 constexpr size_t kMaxUnsent = 64 * 1024;
 
-std::string errno_text(const char* what) { return std::string(what) + ": " + strerror(errno); }
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + strerror(errno);
+}
 
 // An integer field of a reply within [lo, hi], else false.
 bool int_in(const json& msg, const char* key, long long lo, long long hi, long long* out) {
   auto it = msg.find(key);
   if (it == msg.end() || !it->is_number_integer()) return false;
-  if (it->is_number_unsigned() && it->get<unsigned long long>() > static_cast<unsigned long long>(hi))
+  if (it->is_number_unsigned() &&
+      it->get<unsigned long long>() > static_cast<unsigned long long>(hi))
     return false;
   *out = it->get<long long>();
   return *out >= lo && *out <= hi;
@@ -73,8 +76,8 @@ StoreLoad::~StoreLoad() {
 }
 
 std::string StoreLoad::progress() const {
-  return std::to_string(accepted_) + " of " + std::to_string(opt_.participants) +
-         " connected, " + std::to_string(joined_) + " joined";
+  return std::to_string(accepted_) + " of " + std::to_string(opt_.participants) + " connected, " +
+         std::to_string(joined_) + " joined";
 }
 
 void StoreLoad::fail(int i, const std::string& why) {
@@ -169,8 +172,10 @@ void StoreLoad::connect_one(int i) {
 // Every connected participant once per keep-alive interval, spread evenly.
 void StoreLoad::send_pings() {
   if (opt_.participants == 0) return;
-  auto interval_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.keep_alive_interval).count();
-  auto due = static_cast<size_t>((common::now_ns() - ping_epoch_ns_) / std::max<int64_t>(1, interval_ns / opt_.participants));
+  auto interval_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.keep_alive_interval).count();
+  auto due = static_cast<size_t>((common::now_ns() - ping_epoch_ns_) /
+                                 std::max<int64_t>(1, interval_ns / opt_.participants));
   for (; ping_cursor_ < due && error_.empty(); ++ping_cursor_) {
     int i = static_cast<int>(ping_cursor_ % p_.size());
     auto s = p_[i].state;
@@ -279,8 +284,8 @@ void StoreLoad::on_join_reply(int i, const json& msg) {
                        std::to_string(want));
   int expected_round = first ? round_ : round_ + 1;
   if (first ? (round_ >= 0 && round != round_) : round != expected_round)
-    return fail(i, "the store put participants into different rounds (" + std::to_string(round) +
-                       ")");
+    return fail(i,
+                "the store put participants into different rounds (" + std::to_string(round) + ")");
   if (first) round_ = static_cast<int>(round);
   p.state = Participant::State::kJoined;
   if (rank == 0) {

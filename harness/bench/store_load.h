@@ -38,12 +38,12 @@ struct StoreLoadOptions {
 };
 
 struct StoreLoadTimes {
-  int64_t start_ns = 0;      // the first connect
-  int64_t accepted_ns = 0;   // every participant's first ping answered
-  int64_t joined_ns = 0;     // every participant has its round
-  int64_t killed_ns = 0;     // kill() closed its connections
-  int64_t noticed_ns = 0;    // every survivor was told the membership changed
-  int64_t reformed_ns = 0;   // every survivor has its next round
+  int64_t start_ns = 0;     // the first connect
+  int64_t accepted_ns = 0;  // every participant's first ping answered
+  int64_t joined_ns = 0;    // every participant has its round
+  int64_t killed_ns = 0;    // kill() closed its connections
+  int64_t noticed_ns = 0;   // every survivor was told the membership changed
+  int64_t reformed_ns = 0;  // every survivor has its next round
 };
 
 class StoreLoad {

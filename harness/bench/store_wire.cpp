@@ -12,7 +12,8 @@ std::string encode_store_frame(const nlohmann::json& message) {
   auto n = static_cast<uint32_t>(body.size());
   std::string out;
   out.reserve(4 + body.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xff));
   return out + body;
 }
 
