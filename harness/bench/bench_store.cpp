@@ -39,7 +39,7 @@ double ms(int64_t ns) {
 }
 
 // Room for n connections here and for the store host (which takes at most
-// a quarter of its limit as clients); root may raise the hard limit too, up
+// three quarters of its limit as clients); root may raise the hard limit too, up
 // to fs.nr_open. What the limit stays at is where a run stops, and it says so.
 void raise_open_files(rlim_t n) {
   rlim_t nr_open = 1 << 20;
@@ -53,9 +53,7 @@ void raise_open_files(rlim_t n) {
   }
 }
 
-rlim_t store_fds_needed(int n) {
-  return static_cast<rlim_t>(n + 2) * 4;
-}
+rlim_t store_fds_needed(int n) { return (static_cast<rlim_t>(n) + 2) * 4 / 3 + 4; }
 
 // True once something accepts on 127.0.0.1:port (the store is listening).
 bool accepts(int port) {
@@ -270,7 +268,7 @@ std::string store_case_skip_reason(const BenchCase& c) {
   setrlimit(RLIMIT_NOFILE, &saved);
   if (got.rlim_cur >= need) return "";
   return std::to_string(c.agents) + " connections need RLIMIT_NOFILE >= " + std::to_string(need) +
-         " for the store host (it takes at most a quarter of its limit as clients); the hard "
+         " for the store host (it takes at most three quarters of its limit as clients); the hard "
          "limit here is " +
          std::to_string(got.rlim_max) + " and raising it needs CAP_SYS_RESOURCE";
 }

@@ -10,8 +10,8 @@
 namespace launchcheck {
 
 // Why this machine cannot run the case ("" when it can): N connections
-// need N descriptors here and, as the store host takes at most a quarter of
-// its RLIMIT_NOFILE as clients, 4 (N + 2) there.
+// need N descriptors here and, as the store host takes at most three
+// quarters of its RLIMIT_NOFILE as clients, 4/3 (N + 2) there.
 std::string store_case_skip_reason(const BenchCase& c);
 
 // Runs a kStoreJoin or kStoreKeepalive case once; the same contract as
