@@ -27,6 +27,9 @@ StoreFrameReader::Status StoreFrameReader::next(nlohmann::json& out) {
   if (buffered() < 4) {
     buffer_.erase(0, used_);  // keeps the buffer at one partial frame at most
     used_ = 0;
+    // N connections each keeping the capacity of their largest reply would
+    // hold N x 64 KiB; a drained buffer gives it back.
+    if (buffer_.empty() && buffer_.capacity() > 4096) std::string().swap(buffer_);
     return Status::kNeedMore;
   }
   uint32_t n = 0;

@@ -28,6 +28,7 @@ class StoreFrameReader {
   Status next(nlohmann::json& out);
   const std::string& error() const { return error_; }
   size_t buffered() const { return buffer_.size() - used_; }
+  size_t capacity() const { return buffer_.capacity(); }
 
  private:
   size_t limit_;

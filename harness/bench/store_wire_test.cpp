@@ -29,6 +29,16 @@ TEST(StoreWire, ReadsFramesSplitAnywhere) {
   EXPECT_EQ(r.buffered(), 0u);
 }
 
+TEST(StoreWire, GivesBackTheRoomOfALargeReplyOnceRead) {
+  StoreFrameReader r;
+  std::string f = encode_store_frame({{"error", std::string(60000, 'x')}});
+  r.feed(f.data(), f.size());
+  json m;
+  ASSERT_EQ(r.next(m), StoreFrameReader::Status::kMessage);
+  EXPECT_EQ(r.next(m), StoreFrameReader::Status::kNeedMore);
+  EXPECT_LE(r.capacity(), 4096u);
+}
+
 TEST(StoreWire, RefusesAnOversizedFrameBeforeBufferingIt) {
   StoreFrameReader r(100);
   r.feed("\0\0\0\x65", 4);  // 101 bytes announced
