@@ -41,17 +41,15 @@ void EventLoop::unwatch_fd(int fd) {
 
 EventLoop::TimerId EventLoop::add_timer(Clock::duration delay, TimerCallback cb) {
   TimerId id = next_timer_id_++;
-  timers_.emplace(Clock::now() + delay, std::make_pair(id, std::move(cb)));
+  timer_at_[id] = timers_.emplace(Clock::now() + delay, std::make_pair(id, std::move(cb)));
   return id;
 }
 
 void EventLoop::cancel_timer(TimerId id) {
-  for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-    if (it->second.first == id) {
-      timers_.erase(it);
-      return;
-    }
-  }
+  auto at = timer_at_.find(id);
+  if (at == timer_at_.end()) return;
+  timers_.erase(at->second);
+  timer_at_.erase(at);
 }
 
 int EventLoop::next_timeout_ms() const {
@@ -66,6 +64,7 @@ void EventLoop::fire_due_timers() {
   auto now = Clock::now();
   while (!timers_.empty() && timers_.begin()->first <= now && !stopped_) {
     auto cb = std::move(timers_.begin()->second.second);
+    timer_at_.erase(timers_.begin()->second.first);
     timers_.erase(timers_.begin());
     cb();
   }

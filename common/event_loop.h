@@ -50,7 +50,12 @@ class EventLoop {
   TimerId next_timer_id_ = 1;
   // Shared pointers so a callback may unwatch (and destroy) itself safely.
   std::unordered_map<int, std::shared_ptr<FdCallback>> fds_;
-  std::multimap<Clock::time_point, std::pair<TimerId, TimerCallback>> timers_;
+  using Timers = std::multimap<Clock::time_point, std::pair<TimerId, TimerCallback>>;
+  Timers timers_;
+  // id -> its entry, so cancelling is not a scan of every timer: the c10d
+  // store holds one keep-alive timer per client and cancels a run's timer
+  // on every join (a scan made N joins cost N^2).
+  std::unordered_map<TimerId, Timers::iterator> timer_at_;
 
   void fire_due_timers();
   int next_timeout_ms() const;

@@ -18,6 +18,26 @@ TEST(EventLoop, TimersFireInOrderAndCancelWorks) {
   EXPECT_EQ(order, (std::vector<int>{1, 2}));
 }
 
+// Cancelling goes by id: a fired, unknown or twice-cancelled id is a no-op,
+// and timers sharing a deadline are told apart (a callback may cancel one).
+TEST(EventLoop, CancelByIdAmongEqualDeadlines) {
+  EventLoop loop;
+  std::vector<int> order;
+  auto first = loop.add_timer(std::chrono::milliseconds(0), [&] { order.push_back(1); });
+  EventLoop::TimerId doomed = 0;
+  loop.add_timer(std::chrono::milliseconds(5), [&] {
+    order.push_back(2);
+    loop.cancel_timer(doomed);
+    loop.cancel_timer(first);  // already fired
+  });
+  doomed = loop.add_timer(std::chrono::milliseconds(5), [&] { order.push_back(99); });
+  loop.add_timer(std::chrono::milliseconds(5), [&] { order.push_back(3); });
+  loop.cancel_timer(12345);
+  loop.run();
+  loop.cancel_timer(doomed);
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+}
+
 TEST(EventLoop, FdCallbackMayUnwatchItself) {
   EventLoop loop;
   int fds[2];

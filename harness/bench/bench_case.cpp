@@ -9,6 +9,49 @@ const BenchMetric kCpu{"cpu_ms", "CPU (agent + reaped workers)", "ms"};
 const BenchMetric kRss{"rss_mib", "peak RSS", "MiB"};
 const BenchMetric kLatency{"latency_ms", "latency", "ms"};
 
+const BenchMetric kStoreRss{"store_rss_mib", "store host peak RSS", "MiB"};
+
+// N simulated agents against refrun's store (bench_store.h): one process
+// speaking its wire protocol, so N goes past what processes allow.
+void add_store_cases(bool quick, std::vector<BenchCase>& out) {
+  // The sizes, and 4000 between them for the curve's shape.
+  std::vector<int> sizes =
+      quick ? std::vector<int>{20} : std::vector<int>{1000, 4000, 10000, 100000};
+  for (int n : sizes) {
+    BenchCase c;
+    c.name = "store-join-" + std::to_string(n);
+    c.title =
+        std::to_string(n) + " simulated agents join one refrun store: first connect -> every round";
+    c.kind = BenchKind::kStoreJoin;
+    c.agents = n;
+    c.needs = {"refrun-store"};
+    // A run at 100k costs seconds of both cores and ~100k sockets.
+    c.max_runs = n >= 10000 ? 3 : 0;
+    c.max_warmup = n >= 10000 ? 0 : -1;
+    c.metrics = {
+        {"join_ms", "round formed", "ms"}, {"connect_ms", "all connected", "ms"}, kStoreRss};
+    out.push_back(c);
+  }
+  for (int n : quick ? std::vector<int>{20} : std::vector<int>{10000}) {
+    BenchCase c;
+    c.agents = n;
+    c.name = "store-keepalive-" + std::to_string(c.agents);
+    c.idle_s = quick ? 0.5 : 5;
+    c.title = std::to_string(c.agents) +
+              " simulated agents kept alive, then 1% killed: until the store noticed";
+    c.kind = BenchKind::kStoreKeepalive;
+    c.needs = {"refrun-store"};
+    c.max_runs = 3;
+    c.max_warmup = 0;
+    c.metrics = {{"notice_ms", "1% killed -> every survivor told", "ms"},
+                 {"reform_ms", "1% killed -> next round without them", "ms"},
+                 {"idle_cpu_ms", "store host CPU while idle", "ms"},
+                 {"window_ms", "idle window", "ms"},
+                 kStoreRss};
+    out.push_back(c);
+  }
+}
+
 }  // namespace
 
 // One block per case, in report order: a table, long by nature.
@@ -120,6 +163,7 @@ std::vector<BenchCase> bench_cases(bool quick) {
     c.metrics = {kLatency, kWall};
     out.push_back(c);
   }
+  add_store_cases(quick, out);
   return out;
 }
 

@@ -16,6 +16,8 @@ enum class BenchKind {
   kIdle,        // workers sleep: agent CPU meanwhile
   kTee,         // --tee 3, many lines: MB/s, lines lost/split
   kRendezvous,  // N agents via c10d or etcd: launch -> every worker started
+  kStoreJoin,   // N simulated agents join one refrun store: round time, store RSS
+  kStoreKeepalive,  // ... then 1% of them die: until the store noticed, idle CPU
 };
 
 struct BenchMetric {

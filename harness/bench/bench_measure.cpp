@@ -117,6 +117,9 @@ std::map<std::string, double> bench_metrics(const BenchCase& c, const BenchObser
     case BenchKind::kRendezvous:
       m["latency_ms"] = ms(at(o.last_start, 0) - o.t_launch);
       break;
+    case BenchKind::kStoreJoin:  // bench_store.cpp measures these
+    case BenchKind::kStoreKeepalive:
+      break;
   }
   return m;
 }

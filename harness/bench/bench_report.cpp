@@ -252,15 +252,17 @@ std::string bench_svg(const std::vector<BenchCaseResult>& cases) {
     s.profile += " (1 worker each)";
     agents.push_back(std::move(s));
   }
+  std::vector<int> sx;
+  auto store = series_for(cases, "store-join", "join_ms", &sx);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"320\" viewBox=\"0 0 960 "
-         "320\" "
-         "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"960\" height=\"320\" "
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1440\" height=\"320\" "
+         "viewBox=\"0 0 1440 320\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"1440\" height=\"320\" "
          "fill=\"white\"/>\n";
   panel(out, 0, 0, "trivial job: launcher wall time vs workers", "workers", workers, wx);
   panel(out, 480, 0, "rendezvous: launch to all workers started vs agents",
         "agents (4 workers each, unless said)", agents, ax);
+  panel(out, 960, 0, "store scale: first connect to round formed", "simulated agents", store, sx);
   out << "</svg>\n";
   return out.str();
 }

@@ -14,6 +14,8 @@
 #include <stdexcept>
 
 #include "bench_measure.h"
+#include "bench_proc.h"
+#include "bench_store.h"
 #include "common/clock.h"
 #include "common/environment.h"
 #include "common/event_loop.h"
@@ -31,24 +33,6 @@ namespace fs = std::filesystem;
 namespace launchcheck {
 
 namespace {
-
-// On-CPU time of every thread of the process, ns (/proc/PID/task/*/schedstat:
-// nanosecond resolution, unlike the clock ticks of /proc/PID/stat). -1 when
-// the process is gone.
-int64_t process_cpu_ns(pid_t pid) {
-  std::error_code ec;
-  int64_t total = 0;
-  bool any = false;
-  for (auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-    std::ifstream f(t.path() / "schedstat");
-    int64_t ns = 0;
-    if (f >> ns) {
-      total += ns;
-      any = true;
-    }
-  }
-  return any ? total : -1;
-}
 
 class Run {
  public:
@@ -393,10 +377,14 @@ std::string bench_skip_reason(const BenchCase& c, const Profile& p) {
   }
   if (!p.has_capability("no-python"))
     return "profile " + p.name + " lacks capability \"no-python\"";
+  if (c.kind == BenchKind::kStoreJoin || c.kind == BenchKind::kStoreKeepalive)
+    return store_case_skip_reason(c);
   return "";
 }
 
 BenchOutcome run_bench_case(const BenchCase& c, const Profile& p, const BenchEnv& env) {
+  if (c.kind == BenchKind::kStoreJoin || c.kind == BenchKind::kStoreKeepalive)
+    return run_store_case(c, p, env);
   Run run(c, p, env);
   return run.go();
 }

@@ -34,7 +34,7 @@ if sys.argv[1] == "--floor":
     check_floor(sys.argv[2])
 
 CASES = ["trivial-2", "trivial-4", "failure", "sigterm", "restart", "idle", "tee", "rendezvous-2",
-         "rendezvous-etcd-2", "agents-3"]
+         "rendezvous-etcd-2", "agents-3", "store-join-20", "store-keepalive-20"]
 # Counts that must be zero; everything else is a duration, size or rate > 0,
 # except CPU while idle, which may round to 0.
 ZERO = {"lines_lost", "lines_split"}
@@ -85,12 +85,13 @@ svg = xml.dom.minidom.parse(sys.argv[3])
 if svg.documentElement.tagName != "svg":
     problems.append("svg: root is not <svg>")
 circles = svg.getElementsByTagName("circle")
-if len(circles) != 5:  # trivial-2, -4, rendezvous-2, rendezvous-etcd-2, agents-3 for one profile
-    problems.append(f"svg: {len(circles)} data points, expected 5")
+# trivial-2, trivial-4, rendezvous-2, rendezvous-etcd-2, agents-3 and store-join-20 for one profile
+if len(circles) != 6:
+    problems.append(f"svg: {len(circles)} data points, expected 6")
 for el in circles:
     for attr in ("cx", "cy"):
         v = float(el.getAttribute(attr))
-        if not 0 <= v <= 960:
+        if not 0 <= v <= 1440:
             problems.append(f"svg: {attr}={v} outside the canvas")
 
 for p in problems:

@@ -28,6 +28,7 @@ const std::vector<Capability>& known_capabilities() {
       {"local-ranks-filter", "--local-ranks-filter"},
       {"logs-specs", "--logs-specs"},
       {"virtual-local-rank", "--virtual-local-rank"},
+      {"refrun-store", "its c10d store speaks refrun's wire protocol (launcher/C10D.md): the store-scale bench"},
       {"python-torch", "workers can import torch (torch.distributed init)"},
       {"gpu", "CUDA GPUs are present (--nproc-per-node=gpu)"},
       {"xpu", "Intel XPUs are present (--nproc-per-node=xpu)"},

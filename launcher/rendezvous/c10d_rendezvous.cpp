@@ -47,6 +47,11 @@ C10dRendezvous::C10dRendezvous(common::EventLoop& loop, const RendezvousParams& 
     if (fd >= 0) {
       C10dServerOptions opts;
       opts.keep_alive_window = conf_.keep_alive_window();
+      // A job of up to MAX agents needs MAX connections (each agent holds
+      // one): the fixed 1024 refused the 1025th agent of --nnodes=1:2000.
+      // Still at most 3/4 of RLIMIT_NOFILE (the server's own bound).
+      opts.max_clients =
+          std::max<size_t>(opts.max_clients, static_cast<size_t>(params.max_nodes) + 64);
       server_ = std::make_unique<C10dStoreServer>(loop_, fd, opts);
       endpoint_.port = server_->port();
     } else if (conf_.is_host.value_or(false)) {

@@ -30,8 +30,8 @@ struct C10dServerOptions {
   // A client silent this long is expelled (it died or was stopped).
   std::chrono::milliseconds keep_alive_window{15000};
   C10dStoreQuotas quotas;
-  // Connections at once, also at most a quarter of the open-file limit at
-  // construction, so the host's own workers keep descriptors to start with.
+  // Connections at once, also at most three quarters of the open-file limit
+  // at construction, so the host's own workers keep descriptors to start with.
   size_t max_clients = 1024;
 };
 
