@@ -25,7 +25,8 @@ class EventLogFollower {
   std::vector<std::string> read_rest();
 
  private:
-  int inotify_fd_ = -1;
+  int inotify_fd_ = -1;  // from a per-process pool (event_log_follower.cpp says why)
+  int watch_ = -1;
   int file_fd_ = -1;
   LineSplitter splitter_;
 };

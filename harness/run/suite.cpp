@@ -103,18 +103,26 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
       if (n <= 0) break;
       off += static_cast<size_t>(n);
     }
+    // The verdict is complete: EOF now, not after the exit's teardown.
+    close(fds[1]);
     _exit(0);
   }
   close(fds[1]);
   return {pid, fds[0], "", &s, repeat_index, {}};
 }
 
-ScenarioResult finish_executor(Running& r, const Profile& p) {
-  int status = 0;
-  waitpid(r.pid, &status, 0);
+// At EOF: a complete verdict is taken at once; the executor is reaped when
+// it has exited (its exit may wait on the kernel, e.g. for closing inotify:
+// see reap_exited). Only without a verdict is its exit status needed.
+ScenarioResult finish_executor(Running& r, const Profile& p, std::vector<pid_t>* exiting) {
   close(r.fd);
   Json j = Json::parse(r.data, nullptr, false);
-  if (!j.is_discarded() && j.is_object()) return ScenarioResult::from_json(j);
+  if (!j.is_discarded() && j.is_object()) {
+    if (waitpid(r.pid, nullptr, WNOHANG) == 0) exiting->push_back(r.pid);
+    return ScenarioResult::from_json(j);
+  }
+  int status = 0;
+  waitpid(r.pid, &status, 0);
   ScenarioResult res;
   res.id = r.scenario->id;
   res.file = r.scenario->file;
@@ -126,6 +134,11 @@ ScenarioResult finish_executor(Running& r, const Profile& p) {
           ? "the executor died by signal " + std::to_string(WTERMSIG(status))
           : "the executor exited " + std::to_string(WEXITSTATUS(status)) + " without a result";
   return res;
+}
+
+// Reaps the executors that have exited since; with block, all of them.
+void reap_exited(std::vector<pid_t>* exiting, bool block) {
+  std::erase_if(*exiting, [&](pid_t pid) { return waitpid(pid, nullptr, block ? 0 : WNOHANG) != 0; });
 }
 
 // Stops what still runs: the executor's guard sees its socket close and
@@ -149,6 +162,7 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
   common::install_interrupt_handlers();
   SuiteOutcome out;
   std::vector<Running> running;
+  std::vector<pid_t> exiting;  // verdict read, exit not yet reaped
   bool stop = false;  // --fail-fast: a result failed
   while ((!queue.empty() && !stop) || !running.empty()) {
     while (!stop && !queue.empty() && static_cast<int>(running.size()) < std::max(1, so.jobs)) {
@@ -168,8 +182,10 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
       out.signal = common::interrupt_signal();
       out.not_run = queue.size() + running.size();
       kill_executors(running);
+      reap_exited(&exiting, true);
       return out;
     }
+    reap_exited(&exiting, false);
     if (n == 0 && hooks.on_tick) hooks.on_tick();
     if (n <= 0) continue;
     for (size_t i = running.size(); i-- > 0;) {
@@ -181,7 +197,7 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
         continue;
       }
       if (got < 0 && errno == EINTR) continue;
-      ScenarioResult res = finish_executor(running[i], p);
+      ScenarioResult res = finish_executor(running[i], p, &exiting);
       Running done = std::move(running[i]);
       running.erase(running.begin() + static_cast<long>(i));
       if (res.status == Status::kFail && static_cast<int>(done.earlier.size()) < so.retries) {
@@ -196,6 +212,7 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
       stop = stop || (so.fail_fast && !out.results.back().ok());
     }
   }
+  reap_exited(&exiting, true);
   out.not_run = queue.size();
   return out;
 }
