@@ -58,9 +58,12 @@ void judge_one(const JsonFileExpect& e, Judging& j) {
   // before parsing (dump() and comparisons recurse once per level).
   constexpr std::streamsize kMaxFile = 16 << 20;
   std::ifstream f(paths[0], std::ios::binary);
-  std::string text(kMaxFile + 1, '\0');
-  f.read(text.data(), kMaxFile + 1);
-  text.resize(static_cast<size_t>(std::max<std::streamsize>(f.gcount(), 0)));
+  // Grown as read: a buffer of the limit's size up front cost ~25 ms of
+  // zeroing and page faults per file, on every scenario that checks one.
+  std::string text;
+  char chunk[65536];
+  while (text.size() <= static_cast<size_t>(kMaxFile) && f.read(chunk, sizeof chunk).gcount() > 0)
+    text.append(chunk, static_cast<size_t>(f.gcount()));
   if (text.size() > static_cast<size_t>(kMaxFile)) {
     j.fail(check, "a JSON document", "a file over 16 MiB");
     return;

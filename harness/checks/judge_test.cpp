@@ -206,5 +206,28 @@ TEST_F(Judge, FailureSummaryWithAbsurdNumbersIsAFailureNotACrash) {
   ASSERT_EQ(c.size(), 1u) << all(c);
 }
 
+// A launcher's JSON file is read up to 16 MiB: one just over is refused
+// without parsing, one inside is judged by its pointer.
+TEST_F(Judge, JsonFilesAreReadUpToTheirLimit) {
+  char dir[] = "/tmp/lc-jsonfiles-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string small = std::string(dir) + "/small.json", big = std::string(dir) + "/big.json";
+  FILE* f = fopen(small.c_str(), "w");
+  fputs(R"({"message": {"message": "boom"}})", f);
+  fclose(f);
+  f = fopen(big.c_str(), "w");
+  std::string pad((16 << 20) - 7, ' ');
+  fprintf(f, "{%s\"a\": 1}", pad.c_str());  // 16 MiB + 1 byte
+  fclose(f);
+  auto ok = checks(R"({"json_files": [{"file": ")" + small +
+                   R"(", "pointer": "/message/message", "equals": "boom"}]})");
+  EXPECT_TRUE(ok.empty()) << all(ok);
+  auto over = checks(R"({"json_files": [{"file": ")" + big + R"(", "pointer": "/a", "equals": 1}]})");
+  EXPECT_NE(all(over).find("a file over 16 MiB"), std::string::npos) << all(over);
+  std::remove(small.c_str());
+  std::remove(big.c_str());
+  rmdir(dir);
+}
+
 }  // namespace
 }  // namespace launchcheck
