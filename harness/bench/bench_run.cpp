@@ -363,7 +363,9 @@ double available_mib() {
 std::string bench_skip_reason(const BenchCase& c, const Profile& p) {
   if (find_executable(p.command[0]).empty())
     return "launcher \"" + p.command[0] + "\" is not installed";
-  if (double need = c.agents * p.agent_rss_mib, have = available_mib(); have > 0 && need > 0.8 * have)
+  // Real agents only: the store cases' simulated agents are connections.
+  double need = c.kind == BenchKind::kRendezvous ? c.agents * p.agent_rss_mib : 0;
+  if (double have = available_mib(); have > 0 && need > 0.8 * have)
     return std::to_string(c.agents) + " agents of " + p.name + " need ~" +
            std::to_string(static_cast<long long>(need / 1024)) + " GiB (" +
            std::to_string(static_cast<long long>(p.agent_rss_mib)) +

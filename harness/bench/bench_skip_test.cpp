@@ -31,6 +31,15 @@ TEST(BenchSkip, AgentScaleCasesThatCannotFitInMemoryAreSkippedSayingWhy) {
       << why;
 }
 
+TEST(BenchSkip, SimulatedAgentsAreNotProcesses) {
+  Profile p = profile(R"(, "agent_rss_mib": 1048576)");
+  p.capabilities.push_back("refrun-store");
+  for (auto& c : bench_cases(true)) {
+    if (!c.name.starts_with("store-")) continue;
+    EXPECT_EQ(bench_skip_reason(c, p).find("agent_rss_mib"), std::string::npos) << c.name;
+  }
+}
+
 TEST(BenchSkip, AMissingCapabilityIsNamed) {
   Profile p = parse_profile(
       parse_json_text(R"({"name": "p", "command": ["/bin/sh"], "capabilities": ["no-python"]})",
