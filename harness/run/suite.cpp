@@ -57,27 +57,25 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& files,
 
 namespace {
 
-struct Running {
-  pid_t pid;
-  int fd;
-  std::string data;
+// One scenario run: a first try, or a retry that carries the failed tries
+// before it.
+struct Job {
   const Scenario* scenario;
   int repeat_index;
   std::vector<ScenarioResult> earlier;  // failed tries of this run, oldest first
 };
 
-// One scenario run waiting for an executor: a first try, or a retry that
-// carries the failed tries before it.
-struct Queued {
-  const Scenario* scenario;
-  int repeat_index;
-  std::vector<ScenarioResult> earlier;
+struct Running {
+  pid_t pid;
+  int fd;
+  std::string data;
+  Job job;
 };
 
 // The executor: a forked copy of the runner that owns one scenario's process
 // tree. It dies with the runner (PDEATHSIG), and its guard then cleans up.
-Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& opt,
-                       int repeat_index) {
+Running spawn_executor(Job job, const Profile& p, const RunOptions& opt) {
+  const Scenario& s = *job.scenario;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
   pid_t pid = common::fork_tied();
@@ -95,7 +93,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
       r.status = Status::kError;
       r.reason = e.what();
     }
-    r.repeat_index = repeat_index;
+    r.repeat_index = job.repeat_index;
     std::string text = r.to_text();
     size_t off = 0;
     while (off < text.size()) {
@@ -108,7 +106,7 @@ Running spawn_executor(const Scenario& s, const Profile& p, const RunOptions& op
     _exit(0);
   }
   close(fds[1]);
-  return {pid, fds[0], "", &s, repeat_index, {}};
+  return {pid, fds[0], "", std::move(job)};
 }
 
 // At EOF: a complete verdict is taken at once; the executor is reaped when
@@ -124,11 +122,11 @@ ScenarioResult finish_executor(Running& r, const Profile& p, std::vector<pid_t>*
   int status = 0;
   waitpid(r.pid, &status, 0);
   ScenarioResult res;
-  res.id = r.scenario->id;
-  res.file = r.scenario->file;
+  res.id = r.job.scenario->id;
+  res.file = r.job.scenario->file;
   res.profile = p.name;
   res.status = Status::kError;
-  res.repeat_index = r.repeat_index;
+  res.repeat_index = r.job.repeat_index;
   res.reason =
       WIFSIGNALED(status)
           ? "the executor died by signal " + std::to_string(WTERMSIG(status))
@@ -156,7 +154,7 @@ void kill_executors(std::vector<Running>& running) {
 
 SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
                        const RunOptions& opt, const SuiteOptions& so, const SuiteHooks& hooks) {
-  std::deque<Queued> queue;
+  std::deque<Job> queue;
   for (int r = 0; r < so.repeat; ++r)
     for (auto& s : scenarios) queue.push_back({&s, r, {}});
   common::install_interrupt_handlers();
@@ -166,12 +164,10 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
   bool stop = false;  // --fail-fast: a result failed
   while ((!queue.empty() && !stop) || !running.empty()) {
     while (!stop && !queue.empty() && static_cast<int>(running.size()) < std::max(1, so.jobs)) {
-      Queued q = std::move(queue.front());
+      running.push_back(spawn_executor(std::move(queue.front()), p, opt));
       queue.pop_front();
-      running.push_back(spawn_executor(*q.scenario, p, opt, q.repeat_index));
-      running.back().earlier = std::move(q.earlier);
-      if (hooks.on_start && running.back().earlier.empty())
-        hooks.on_start(*q.scenario, q.repeat_index);
+      const Job& job = running.back().job;
+      if (hooks.on_start && job.earlier.empty()) hooks.on_start(*job.scenario, job.repeat_index);
     }
     std::vector<pollfd> fds;
     for (auto& r : running) fds.push_back({r.fd, POLLIN, 0});
@@ -198,15 +194,15 @@ SuiteOutcome run_suite(const std::vector<Scenario>& scenarios, const Profile& p,
       }
       if (got < 0 && errno == EINTR) continue;
       ScenarioResult res = finish_executor(running[i], p, &exiting);
-      Running done = std::move(running[i]);
+      Job job = std::move(running[i].job);
       running.erase(running.begin() + static_cast<long>(i));
-      if (res.status == Status::kFail && static_cast<int>(done.earlier.size()) < so.retries) {
+      if (res.status == Status::kFail && static_cast<int>(job.earlier.size()) < so.retries) {
         // Next in line, so a retry does not wait behind the whole queue.
-        done.earlier.push_back(std::move(res));
-        queue.push_front({done.scenario, done.repeat_index, std::move(done.earlier)});
+        job.earlier.push_back(std::move(res));
+        queue.push_front(std::move(job));
         continue;
       }
-      res.earlier_tries = std::move(done.earlier);
+      res.earlier_tries = std::move(job.earlier);
       out.results.push_back(std::move(res));
       if (hooks.on_result) hooks.on_result(out.results.back());
       stop = stop || (so.fail_fast && !out.results.back().ok());
