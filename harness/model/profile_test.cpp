@@ -17,6 +17,22 @@ Profile make(const std::string& style) {
       "/prof/p.json", "/b");
 }
 
+// A minimal profile with one more key, and the one-line error it gives ("" if none).
+Profile with_key(const std::string& key, const std::string& value) {
+  return parse_profile(
+      parse_json_text(R"({"name": "p", "command": ["x"], ")" + key + "\": " + value + "}", "p.json"),
+      "p.json", "/b");
+}
+
+std::string error_with_key(const std::string& key, const std::string& value) {
+  try {
+    with_key(key, value);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 TEST(Profile, RendersDashAndUnderscoreSpellings) {
   std::map<std::string, std::string> o = {
       {"nproc_per_node", "4"}, {"no_python", "true"}, {"standalone", "false"}};
@@ -60,27 +76,14 @@ TEST(Profile, RejectsUnknownKeysAndStyles) {
 }
 
 TEST(Profile, AgentRelation) {
-  auto agent = [](const std::string& value) {
-    return parse_profile(
-               parse_json_text(R"({"name": "p", "command": ["x"], "agent": )" + value + "}",
-                               "p.json"),
-               "p.json", "/b")
-        .agent;
-  };
+  auto agent = [](const std::string& value) { return with_key("agent", value).agent; };
   EXPECT_EQ(agent(R"("launched")").kind, AgentRelation::kLaunched);
   EXPECT_EQ(agent(R"("descendant")").kind, AgentRelation::kDescendant);
   auto m = agent(R"({"command_matches": "bin/refrun"})");
   EXPECT_EQ(m.kind, AgentRelation::kCommandMatches);
   ASSERT_TRUE(m.re);
   EXPECT_EQ(m.re->pattern(), "bin/refrun");
-  auto err = [&](const std::string& value) -> std::string {
-    try {
-      agent(value);
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-    return "";
-  };
+  auto err = [](const std::string& value) { return error_with_key("agent", value); };
   EXPECT_EQ(err(R"("child")"),
             "p.json: /agent: expected \"launched\", \"descendant\" or "
             "{\"command_matches\": REGEX}, not \"child\"");
@@ -90,11 +93,7 @@ TEST(Profile, AgentRelation) {
 }
 
 TEST(Profile, RetriesNeedACountAndAReason) {
-  auto parse = [](const std::string& value) {
-    return parse_profile(
-        parse_json_text(R"({"name": "p", "command": ["x"], "retries": )" + value + "}", "p.json"),
-        "p.json", "/b");
-  };
+  auto parse = [](const std::string& value) { return with_key("retries", value); };
   EXPECT_EQ(parse_profile(parse_json_text(R"({"name": "p", "command": ["x"]})", "p.json"),
                           "p.json", "/b")
                 .retries,
@@ -102,14 +101,7 @@ TEST(Profile, RetriesNeedACountAndAReason) {
   Profile p = parse(R"({"count": 2, "reason": "its store drops clients under load"})");
   EXPECT_EQ(p.retries, 2);
   EXPECT_EQ(p.retries_reason, "its store drops clients under load");
-  auto err = [&](const std::string& value) -> std::string {
-    try {
-      parse(value);
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-    return "";
-  };
+  auto err = [](const std::string& value) { return error_with_key("retries", value); };
   EXPECT_EQ(err(R"({"count": 1})"), "p.json: /retries/reason: missing required field");
   EXPECT_NE(err(R"({"count": 6, "reason": "r"})").find("/retries/count"), std::string::npos);
   EXPECT_NE(err(R"({"reason": "r"})").find("/retries/count"), std::string::npos);
@@ -117,15 +109,9 @@ TEST(Profile, RetriesNeedACountAndAReason) {
 }
 
 TEST(Profile, AgentRssIsAPositiveNumberOfMiB) {
-  auto parse = [](const std::string& value) {
-    return parse_profile(parse_json_text(
-                             R"({"name": "p", "command": ["x"], "agent_rss_mib": )" + value + "}",
-                             "p.json"),
-                         "p.json", "/b");
-  };
-  EXPECT_EQ(parse("240").agent_rss_mib, 240);
-  EXPECT_THROW(parse("0"), std::runtime_error);
-  EXPECT_THROW(parse("\"big\""), std::runtime_error);
+  EXPECT_EQ(with_key("agent_rss_mib", "240").agent_rss_mib, 240);
+  EXPECT_THROW(with_key("agent_rss_mib", "0"), std::runtime_error);
+  EXPECT_THROW(with_key("agent_rss_mib", "\"big\""), std::runtime_error);
 }
 
 TEST(Profile, ShippedProfilesLoadWithTheirExpectations) {

@@ -41,14 +41,18 @@ std::string display_id(const ScenarioResult& r) {
   return r.id + (r.repeat_index ? " #" + std::to_string(r.repeat_index + 1) : "");
 }
 
+std::string tries_note(const ScenarioResult& r) {
+  if (r.earlier_tries.empty()) return "";
+  return (r.ok() ? "passed on try " : "failed on every try, ") +
+         std::to_string(r.earlier_tries.size() + 1);
+}
+
 std::string console_line(const ScenarioResult& r, bool colour_it) {
   std::string line =
       label(r.status, colour_it) + display_id(r) + "  (" + seconds_text(r.seconds) + ")";
   if (!r.reason.empty()) line += ": " + r.reason;
   if (!r.earlier_tries.empty())
-    line += (r.ok() ? "  passed on try " : "  failed on every try, ") +
-            std::to_string(r.earlier_tries.size() + 1) +
-            (r.ok() ? " (after a failure: the profile's retries)" : "");
+    line += "  " + tries_note(r) + (r.ok() ? " (after a failure: the profile's retries)" : "");
   return line;
 }
 

@@ -18,6 +18,10 @@ std::string failure_details(const ScenarioResult& r);
 // "12 passed, 1 failed, 2 skipped, 0 xfail, 0 xpass, 0 errors in 8.4 s"
 std::string summary_line(const std::vector<ScenarioResult>& results, double seconds);
 
+// "passed on try N" / "failed on every try, N" for a result with earlier
+// tries (a profile's retries); "" for one without.
+std::string tries_note(const ScenarioResult& r);
+
 // "1.23 s"
 std::string seconds_text(double s);
 // "area/name", with " #N" for the Nth --repeat.

@@ -78,8 +78,8 @@ std::string testcase(const ScenarioResult& r) {
   } else if (is_failure(r.status)) {
     out += problem(r);
   } else if (!r.earlier_tries.empty()) {
-    out += "      <system-out>passed on try " + std::to_string(r.earlier_tries.size() + 1) +
-           " (the profile's retries)\n" + xml_escape(failure_details(r)) + "</system-out>\n";
+    out += "      <system-out>" + tries_note(r) + " (the profile's retries)\n" +
+           xml_escape(failure_details(r)) + "</system-out>\n";
   } else if (r.status == Status::kXfail) {
     out += "      <system-out>expected failure: " + xml_escape(r.reason) + "\n" +
            xml_escape(failure_details(r)) + "</system-out>\n";
